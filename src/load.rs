@@ -1,1 +1,272 @@
-//! load (in progress)
+//! Loading: the only stage besides output and serve that touches the file system.
+//!
+//! Reads `site.toml`, the content folder (articles, annotation files, registries), the
+//! project's own templates and static files into memory. Every later stage is a pure
+//! function of a [`Project`], which keeps them testable and makes incremental rebuilds
+//! a matter of comparing inputs.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Report};
+use crate::parse::Format;
+
+/// A text file read from the project, with the path diagnostics should show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceText {
+    /// Relative to the project root, e.g. `seeds/000_x.toml`.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// One article file and, if present, its annotation file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleSource {
+    /// The file stem: the article's id (`000_3b4df888474cdb9e`).
+    pub id: String,
+    pub format: Format,
+    pub source: SourceText,
+    pub annotation: Option<SourceText>,
+}
+
+/// Everything a build reads.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Sorted by id, so builds do not depend on the file system's listing order.
+    pub articles: Vec<ArticleSource>,
+    pub entities: Option<SourceText>,
+    pub sources: Option<SourceText>,
+    /// Annotation files with no article of the same stem.
+    pub orphan_annotations: Vec<SourceText>,
+    /// The project's own templates (`templates/**/*.html`), by name relative to
+    /// `templates/`; they override the built-in ones of the same name.
+    pub templates: Vec<(String, String)>,
+    /// The project's own static files, by path relative to `static/`.
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+pub const CONFIG_FILE: &str = "site.toml";
+pub const ENTITIES_FILE: &str = "_entities.toml";
+pub const SOURCES_FILE: &str = "_sources.toml";
+
+/// Reads a project. Missing `site.toml` means defaults; a missing content folder is an
+/// error; unreadable or non-UTF-8 files are errors naming the file.
+pub fn load_project(root: &Path) -> Result<Project, Report> {
+    let mut report = Report::default();
+    let config = load_config(root, &mut report);
+    let content_dir = root.join(&config.content.dir);
+    let mut project = Project {
+        root: root.to_path_buf(),
+        config,
+        articles: Vec::new(),
+        entities: None,
+        sources: None,
+        orphan_annotations: Vec::new(),
+        templates: Vec::new(),
+        static_files: Vec::new(),
+    };
+    match list_files(&content_dir) {
+        Ok(files) => read_content(root, &files, &mut project, &mut report),
+        Err(error) => report.push(Diagnostic::error(
+            relative(root, &content_dir),
+            format!("cannot read the content folder: {error}"),
+        )),
+    }
+    project.templates = read_tree(root, &root.join("templates"), &mut report)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt"))
+        .filter_map(|(name, bytes)| match String::from_utf8(bytes) {
+            Ok(text) => Some((name, text)),
+            Err(_) => {
+                report.push(Diagnostic::error(
+                    PathBuf::from("templates").join(&name),
+                    "template is not valid UTF-8",
+                ));
+                None
+            }
+        })
+        .collect();
+    project.static_files = read_tree(root, &root.join("static"), &mut report);
+    if report.has_errors() {
+        Err(report)
+    } else {
+        Ok(project)
+    }
+}
+
+fn load_config(root: &Path, report: &mut Report) -> Config {
+    let path = root.join(CONFIG_FILE);
+    if !path.exists() {
+        return Config::default();
+    }
+    let display = PathBuf::from(CONFIG_FILE);
+    match read_text(&path, &display) {
+        Ok(text) => match Config::parse(&display, &text) {
+            Ok(config) => config,
+            Err(diagnostic) => {
+                report.add_source(&display, &text);
+                report.push(diagnostic);
+                Config::default()
+            }
+        },
+        Err(diagnostic) => {
+            report.push(diagnostic);
+            Config::default()
+        }
+    }
+}
+
+/// Sorts the content folder's files into articles, annotations and registries.
+fn read_content(root: &Path, files: &[PathBuf], project: &mut Project, report: &mut Report) {
+    let mut annotations: Vec<(String, SourceText)> = Vec::new();
+    for path in files {
+        let display = relative(root, path);
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some((stem, extension)) = name.rsplit_once('.') else {
+            continue;
+        };
+        let format = match extension {
+            "txt" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "toml" => None,
+            _ => continue,
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let text = match read_text(path, &display) {
+            Ok(text) => text,
+            Err(diagnostic) => {
+                report.push(diagnostic);
+                continue;
+            }
+        };
+        let source = SourceText { path: display, text };
+        match (format, name) {
+            (None, ENTITIES_FILE) => project.entities = Some(source),
+            (None, SOURCES_FILE) => project.sources = Some(source),
+            (None, _) if stem.starts_with('_') => {}
+            (None, _) => annotations.push((stem.to_owned(), source)),
+            (Some(_), _) if stem.starts_with('_') => {}
+            (Some(format), _) => project.articles.push(ArticleSource {
+                id: stem.to_owned(),
+                format,
+                source,
+                annotation: None,
+            }),
+        }
+    }
+    project.articles.sort_by(|a, b| a.id.cmp(&b.id));
+    for (stem, annotation) in annotations {
+        match project.articles.iter_mut().find(|a| a.id == stem) {
+            Some(article) => article.annotation = Some(annotation),
+            None => project.orphan_annotations.push(annotation),
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text. A BOM is kept (the parsers strip it) so byte offsets
+/// in diagnostics match the file; invalid UTF-8 is an error naming the first bad byte.
+pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {
+    let bytes = fs::read(path)
+        .map_err(|error| Diagnostic::error(display, format!("cannot read file: {error}")))?;
+    decode_utf8(display, bytes)
+}
+
+/// UTF-8 (with or without BOM, LF or CRLF) is the only encoding accepted.
+pub fn decode_utf8(display: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let bytes = error.into_bytes();
+        let text = String::from_utf8_lossy(&bytes[..offset]).into_owned();
+        let (line, column) = crate::diagnostics::line_col(&text, offset);
+        let hint = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            "the file looks like UTF-16; save it as UTF-8"
+        } else {
+            "save the file as UTF-8 (for example with `iconv -f latin1 -t utf-8`)"
+        };
+        Diagnostic::error(
+            display,
+            format!("file is not valid UTF-8 (invalid byte at line {line}, column {column})"),
+        )
+        .with_hint(hint)
+    })
+}
+
+/// The files directly in `dir`, sorted by name.
+fn list_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Every file under `dir` (recursively), by forward-slash path relative to `dir`,
+/// sorted. A missing folder is simply empty.
+fn read_tree(root: &Path, dir: &Path, report: &mut Report) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(path),
+                Ok(kind) if kind.is_file() => match fs::read(&path) {
+                    Ok(bytes) => {
+                        let rel = path
+                            .strip_prefix(dir)
+                            .unwrap_or(&path)
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                            .collect::<Vec<_>>()
+                            .join("/");
+                        out.push((rel, bytes));
+                    }
+                    Err(error) => report.push(Diagnostic::error(
+                        relative(root, &path),
+                        format!("cannot read file: {error}"),
+                    )),
+                },
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `path` relative to the project root, for messages.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latin1_is_rejected_with_position() {
+        let error = decode_utf8(Path::new("a.txt"), b"line one\ncaf\xe9".to_vec()).unwrap_err();
+        assert_eq!(
+            error.message,
+            "file is not valid UTF-8 (invalid byte at line 2, column 4)"
+        );
+    }
+}

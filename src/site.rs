@@ -1,1 +1,107 @@
-//! site (in progress)
+//! The whole pipeline, in order: load → parse/annotate → link → render.
+//!
+//! [`build`] returns the finished site in memory; `output` writes it and `serve`
+//! serves it. Nothing here touches the file system except through `load`.
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::annotate::{annotate_article, AnnotatedArticle};
+use crate::diagnostics::{Diagnostic, Report};
+use crate::link::{self, Archive, Registry};
+use crate::load::{self, Project};
+use crate::render::{self, Rendered};
+
+/// Options that override `site.toml` for one build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub base_url: Option<String>,
+}
+
+/// A successful build: the site's files and the warnings found on the way.
+#[derive(Debug)]
+pub struct Built {
+    pub rendered: Rendered,
+    pub warnings: Report,
+    pub articles: usize,
+}
+
+/// Loads and checks a project without rendering: the archive plus every diagnostic.
+/// `Err` only when nothing could be assembled at all.
+pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive, Report), Report> {
+    let mut project = load::load_project(root)?;
+    if let Some(base_url) = &options.base_url {
+        project.config.set_base_url(base_url);
+    }
+    let mut report = Report::default();
+    let registry = load_registry(&project, &mut report);
+    let results: Vec<(Option<AnnotatedArticle>, Vec<Diagnostic>)> =
+        project.articles.par_iter().map(annotate_article).collect();
+    let mut annotated = Vec::with_capacity(results.len());
+    for (article, diagnostics) in results {
+        annotated.extend(article);
+        report.extend(diagnostics);
+    }
+    for orphan in &project.orphan_annotations {
+        report.push(
+            Diagnostic::warning(&orphan.path, "annotation file has no article with the same name")
+                .with_hint("name it after an article file: `<article stem>.toml`"),
+        );
+    }
+    let (archive, diagnostics) = link::link(project.config.clone(), registry, annotated);
+    report.extend(diagnostics);
+    attach_sources(&project, &mut report);
+    report.sort();
+    Ok((project, archive, report))
+}
+
+/// Builds the site in memory. Errors (in any file) fail the build; warnings travel
+/// with the result.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<Built, Report> {
+    let (project, archive, report) = assemble(root, options)?;
+    if report.has_errors() {
+        return Err(report);
+    }
+    let rendered = render::render_site(&archive, &project)?;
+    Ok(Built { rendered, warnings: report, articles: archive.articles.len() })
+}
+
+fn load_registry(project: &Project, report: &mut Report) -> Registry {
+    let mut registry = Registry::default();
+    if let Some(file) = &project.entities {
+        registry.entities_path.clone_from(&file.path);
+        match Registry::parse_entities(&file.path, &file.text) {
+            Ok(entities) => registry.entities = entities,
+            Err(diagnostics) => report.extend(diagnostics),
+        }
+    }
+    if let Some(file) = &project.sources {
+        match Registry::parse_sources(&file.path, &file.text) {
+            Ok(sources) => registry.sources = sources,
+            Err(diagnostics) => report.extend(diagnostics),
+        }
+    }
+    registry
+}
+
+/// Gives the report the text of each file a diagnostic points into (only those: an
+/// archive of 100,000 annotation files need not be copied for a clean build).
+fn attach_sources(project: &Project, report: &mut Report) {
+    let mut wanted: Vec<std::path::PathBuf> = report.diagnostics.iter().map(|d| d.path.clone()).collect();
+    wanted.sort();
+    wanted.dedup();
+    for path in wanted {
+        let registries = [&project.entities, &project.sources];
+        let text = registries
+            .into_iter()
+            .flatten()
+            .chain(project.articles.iter().flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())))
+            .chain(project.orphan_annotations.iter())
+            .find(|s| s.path == path)
+            .map(|s| s.text.as_str());
+        if let Some(text) = text {
+            report.add_source(&path, text);
+        }
+    }
+}

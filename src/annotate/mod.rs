@@ -1,8 +1,319 @@
-//! Stage 2, annotate: reads an article's annotation file and anchors its notes,
-//! claims and explicit mentions to exact ranges of the parsed text.
+//! Stage 2, annotate: reads an article's annotation file, parses the article, and
+//! anchors its notes, claims and explicit mentions to exact ranges of the parsed text.
+//!
+//! Ids (`source`, `entity`, `claimant`, `[[id]]`, `see_also`) are carried through
+//! unresolved: only `link/` resolves ids, once every article is known.
 
 pub mod anchor;
 pub mod file;
 
+use std::ops::Range;
+use std::path::PathBuf;
+
+use toml::Spanned;
+
 pub use anchor::{anchor, Anchor, AnchorError, Anchored, TextQuote};
-pub use file::{AnnotationFile, ArticleMeta, ClaimSpec, MentionSpec, NoteKind, NoteSpec, SeeAlsoSpec};
+pub use file::{
+    AnnotationFile, ArticleKind, ArticleMeta, ClaimSpec, MentionSpec, NoteKind, NoteSpec,
+    SeeAlsoSpec,
+};
+
+use crate::diagnostics::Diagnostic;
+use crate::load::ArticleSource;
+use crate::parse::{self, Document, Format};
+
+/// What kind of annotation a [`Note`] is: one of the note kinds, or a reviewed claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NoteType {
+    Note(NoteKind),
+    Claim,
+}
+
+impl NoteType {
+    /// CSS class suffix and export name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Note(kind) => kind.as_str(),
+            Self::Claim => "claim",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Note(kind) => kind.label(),
+            Self::Claim => "Claim review",
+        }
+    }
+}
+
+/// A note or claim, anchored.
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// 1-based, in order of position in the text (then file order).
+    pub number: usize,
+    pub kind: NoteType,
+    /// Where it is in [`Document::text`].
+    pub range: Range<usize>,
+    /// What the editor wrote, for the export's TextQuoteSelector.
+    pub quote: TextQuote,
+    /// `Some(edits)` when the quote was re-anchored approximately.
+    pub fuzzy: Option<usize>,
+    /// Markdown, with its position in the annotation file (for `[[id]]` errors).
+    pub body: Spanned<String>,
+    pub correct: Option<String>,
+    pub rating: Option<String>,
+    pub claimant: Option<Spanned<String>>,
+}
+
+/// An explicit `[[mention]]`, anchored.
+#[derive(Debug, Clone)]
+pub struct ExplicitMention {
+    pub entity: Spanned<String>,
+    pub range: Range<usize>,
+    pub ignore: bool,
+}
+
+/// An article after parsing and anchoring, before ids are resolved.
+#[derive(Debug, Clone)]
+pub struct AnnotatedArticle {
+    pub id: String,
+    pub format: Format,
+    pub source_path: PathBuf,
+    pub annotation_path: Option<PathBuf>,
+    pub meta: ArticleMeta,
+    pub document: Document,
+    /// Sorted by position.
+    pub notes: Vec<Note>,
+    pub mentions: Vec<ExplicitMention>,
+    pub see_also: Vec<SeeAlsoSpec>,
+}
+
+/// Parses and anchors one article. Problems are returned as diagnostics; the article
+/// is returned whenever it can still be published (a bad quote drops only that note).
+pub fn annotate_article(source: &ArticleSource) -> (Option<AnnotatedArticle>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let file = match &source.annotation {
+        None => AnnotationFile::default(),
+        Some(annotation) => match AnnotationFile::parse(&annotation.path, &annotation.text) {
+            Ok(file) => file,
+            Err(diagnostic) => return (None, vec![diagnostic]),
+        },
+    };
+    let document = match source.format {
+        Format::Text => parse::parse_text(&source.source.text, &file.parse),
+        Format::Markdown => parse::parse_markdown(&source.source.text, &file.parse),
+    };
+    let annotation_path = source.annotation.as_ref().map(|a| a.path.clone());
+    let mut anchorer = Anchorer {
+        document: &document,
+        article_path: &source.source.path,
+        annotation_path: annotation_path.clone().unwrap_or_default(),
+        diagnostics: &mut diagnostics,
+    };
+    let mut notes = anchorer.notes(&file);
+    let mentions = anchorer.mentions(&file.mention);
+    notes.sort_by_key(|note| (note.range.start, std::cmp::Reverse(note.range.end)));
+    for (index, note) in notes.iter_mut().enumerate() {
+        note.number = index + 1;
+    }
+    let article = AnnotatedArticle {
+        id: source.id.clone(),
+        format: source.format,
+        source_path: source.source.path.clone(),
+        annotation_path,
+        meta: file.article,
+        document,
+        notes,
+        mentions,
+        see_also: file.see_also,
+    };
+    (Some(article), diagnostics)
+}
+
+/// Anchors quotes of one annotation file and turns failures into diagnostics.
+struct Anchorer<'a> {
+    document: &'a Document,
+    article_path: &'a PathBuf,
+    annotation_path: PathBuf,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Anchorer<'_> {
+    fn notes(&mut self, file: &AnnotationFile) -> Vec<Note> {
+        let mut notes = Vec::new();
+        for spec in &file.note {
+            let quote = text_quote(&spec.quote, spec.prefix.as_ref(), spec.suffix.as_ref());
+            if let Some((range, fuzzy)) = self.locate(&spec.quote, &quote) {
+                if spec.correct.is_some() && *spec.kind.get_ref() != NoteKind::Correction {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            &self.annotation_path,
+                            "`correct` is only shown on notes of kind `correction`",
+                        )
+                        .with_span(Some(spec.kind.span())),
+                    );
+                }
+                notes.push(Note {
+                    number: 0,
+                    kind: NoteType::Note(*spec.kind.get_ref()),
+                    range,
+                    quote,
+                    fuzzy,
+                    body: spec.body.clone(),
+                    correct: spec.correct.clone(),
+                    rating: None,
+                    claimant: None,
+                });
+            }
+        }
+        for spec in &file.claim {
+            let quote = text_quote(&spec.quote, spec.prefix.as_ref(), spec.suffix.as_ref());
+            if let Some((range, fuzzy)) = self.locate(&spec.quote, &quote) {
+                notes.push(Note {
+                    number: 0,
+                    kind: NoteType::Claim,
+                    range,
+                    quote,
+                    fuzzy,
+                    body: spec.body.clone(),
+                    correct: None,
+                    rating: Some(spec.rating.clone()),
+                    claimant: spec.claimant.clone(),
+                });
+            }
+        }
+        notes
+    }
+
+    fn mentions(&mut self, specs: &[MentionSpec]) -> Vec<ExplicitMention> {
+        let mut mentions = Vec::new();
+        for spec in specs {
+            let quote = text_quote(&spec.quote, spec.prefix.as_ref(), spec.suffix.as_ref());
+            if let Some((range, _)) = self.locate(&spec.quote, &quote) {
+                mentions.push(ExplicitMention {
+                    entity: spec.entity.clone(),
+                    range,
+                    ignore: spec.ignore,
+                });
+            }
+        }
+        mentions
+    }
+
+    /// Finds a quote, reporting ambiguity, absence and approximate matches.
+    fn locate(&mut self, written: &Spanned<String>, quote: &TextQuote) -> Option<(Range<usize>, Option<usize>)> {
+        let text = &self.document.text;
+        let span = Some(written.span());
+        match anchor(text, quote) {
+            Ok(Anchor { range, how: Anchored::Exactly }) => Some((range, None)),
+            Ok(Anchor { range, how: Anchored::Fuzzily { errors } }) => {
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        &self.annotation_path,
+                        format!(
+                            "quote not found exactly in `{}`; re-anchored approximately ({errors} {}) at line {}",
+                            self.article_path.display(),
+                            if errors == 1 { "edit" } else { "edits" },
+                            self.source_line(range.start),
+                        ),
+                    )
+                    .with_span(span)
+                    .with_note(format!("now anchored to: “{}”", &text[range.clone()]))
+                    .with_hint("update the quote to the article's current wording"),
+                );
+                Some((range, Some(errors)))
+            }
+            Err(AnchorError::Empty) => {
+                self.diagnostics.push(
+                    Diagnostic::error(&self.annotation_path, "quote is empty").with_span(span),
+                );
+                None
+            }
+            Err(AnchorError::Ambiguous { occurrences }) => {
+                let mut diagnostic = Diagnostic::error(
+                    &self.annotation_path,
+                    format!(
+                        "quote occurs {} times in `{}`",
+                        occurrences.len(),
+                        self.article_path.display()
+                    ),
+                )
+                .with_span(span)
+                .with_hint("add `prefix` or `suffix` with the words just before or after the one you mean");
+                for range in &occurrences {
+                    diagnostic = diagnostic.with_note(format!(
+                        "line {}: …{}…",
+                        self.source_line(range.start),
+                        context_around(text, range)
+                    ));
+                }
+                self.diagnostics.push(diagnostic);
+                None
+            }
+            Err(AnchorError::NotFound { closest }) => {
+                self.diagnostics.push(self.not_found(written, span, closest));
+                None
+            }
+        }
+    }
+
+    fn not_found(&self, written: &Spanned<String>, span: Option<Range<usize>>, closest: Option<Range<usize>>) -> Diagnostic {
+        let mut diagnostic = Diagnostic::error(
+            &self.annotation_path,
+            format!("quote not found in `{}`", self.article_path.display()),
+        )
+        .with_span(span);
+        let wanted = written.get_ref().trim();
+        if let Some(removed) = self.document.removed.iter().find(|r| r.text.contains(wanted)) {
+            return diagnostic
+                .with_note(format!(
+                    "it is in line {} of the source, which the parser removed as {}",
+                    removed.line,
+                    removed.reason.describe()
+                ))
+                .with_hint("add the line to `[parse] keep` to restore it, or annotate another passage");
+        }
+        if let Some(range) = closest {
+            diagnostic = diagnostic
+                .with_note(format!(
+                    "closest passage, line {}: “{}”",
+                    self.source_line(range.start),
+                    &self.document.text[range]
+                ))
+                .with_hint("copy the quote from the article exactly");
+        }
+        diagnostic
+    }
+
+    /// The source line of a text offset (via the block it falls in).
+    fn source_line(&self, offset: usize) -> usize {
+        self.document
+            .blocks
+            .iter()
+            .rev()
+            .find(|block| block.range.start <= offset)
+            .map_or(1, |block| block.source_line)
+    }
+}
+
+fn text_quote(exact: &Spanned<String>, prefix: Option<&String>, suffix: Option<&String>) -> TextQuote {
+    TextQuote {
+        exact: exact.get_ref().clone(),
+        prefix: prefix.cloned(),
+        suffix: suffix.cloned(),
+    }
+}
+
+/// Up to ~30 characters either side of a range, for ambiguity messages.
+fn context_around(text: &str, range: &Range<usize>) -> String {
+    let start = text[..range.start]
+        .char_indices()
+        .rev()
+        .nth(30)
+        .map_or(0, |(i, _)| i);
+    let end = text[range.end..]
+        .char_indices()
+        .nth(30)
+        .map_or(text.len(), |(i, _)| range.end + i);
+    text[start..end].replace('\n', " ")
+}

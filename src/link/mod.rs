@@ -2,10 +2,366 @@
 //! cross-references between articles (see-also, backlinks, related articles).
 //!
 //! This is the only stage that resolves ids: every `source = "…"`, `entity = "…"`,
-//! `[[id]]` and `article = "…"` is checked here, with a did-you-mean when unknown.
+//! `claimant`, `[[id]]` and `see_also.article` is checked here, with a did-you-mean
+//! when unknown. Its output, [`Archive`], is what `render/` draws from.
 
 pub mod mentions;
+pub mod references;
 pub mod registry;
+pub mod related;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
 
 pub use mentions::{FoundMention, MentionMatcher};
+pub use references::{wiki_links, Target, Targets};
 pub use registry::{Entity, EntityKind, Registry, Source};
+pub use related::Related;
+
+use crate::annotate::AnnotatedArticle;
+use crate::config::Config;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::model::{is_slug, slugify};
+use crate::parse::BlockKind;
+
+/// A mention of an entity in an article's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    pub range: Range<usize>,
+    /// Index into [`Registry::entities`].
+    pub entity: usize,
+    /// Stable anchor id within the article page: `m1`, `m2`, … in text order.
+    pub anchor: String,
+}
+
+/// A see-also link, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeeAlso {
+    /// Index into [`Archive::articles`].
+    pub article: usize,
+    pub why: Option<String>,
+    /// False for a backlink: another article's see-also pointing here.
+    pub outgoing: bool,
+}
+
+/// An article with every id resolved.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub annotated: AnnotatedArticle,
+    pub slug: String,
+    pub title: String,
+    /// Index into [`Registry::sources`].
+    pub source: Option<usize>,
+    /// Sorted by position, non-overlapping.
+    pub mentions: Vec<Mention>,
+    /// Entity index of each note's claimant (same order as `annotated.notes`).
+    pub claimants: Vec<Option<usize>>,
+    /// Outgoing see-also links, then backlinks.
+    pub see_also: Vec<SeeAlso>,
+    pub related: Vec<Related>,
+}
+
+impl Article {
+    pub fn id(&self) -> &str {
+        &self.annotated.id
+    }
+
+    /// Site path of the article page: `articles/<slug>/`.
+    pub fn path(&self) -> String {
+        format!("articles/{}/", self.slug)
+    }
+}
+
+/// The whole linked archive: what rendering needs.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub config: Config,
+    pub registry: Registry,
+    /// Sorted by id (file stem).
+    pub articles: Vec<Article>,
+    pub targets: Targets,
+}
+
+impl Archive {
+    /// Article indexes, newest first; undated articles last, then by id.
+    pub fn newest_first(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.articles.len()).collect();
+        order.sort_by(|&a, &b| {
+            let date = |i: usize| {
+                self.articles[i]
+                    .annotated
+                    .meta
+                    .published
+                    .as_ref()
+                    .map(|d| *d.get_ref())
+            };
+            match (date(a), date(b)) {
+                (Some(x), Some(y)) => y.cmp(&x).then_with(|| self.articles[a].id().cmp(self.articles[b].id())),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => self.articles[a].id().cmp(self.articles[b].id()),
+            }
+        });
+        order
+    }
+
+    /// For each entity, the (article, mention) pairs that mention it, in article order.
+    pub fn mentions_by_entity(&self) -> Vec<Vec<(usize, usize)>> {
+        let mut by_entity = vec![Vec::new(); self.registry.entities.len()];
+        for (a, article) in self.articles.iter().enumerate() {
+            for (m, mention) in article.mentions.iter().enumerate() {
+                by_entity[mention.entity].push((a, m));
+            }
+        }
+        by_entity
+    }
+}
+
+/// Resolves every id and computes the cross-references.
+pub fn link(config: Config, registry: Registry, annotated: Vec<AnnotatedArticle>) -> (Archive, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let slugs = assign_slugs(&annotated, &mut diagnostics);
+    let matcher = MentionMatcher::new(&registry.entities);
+    let titles: Vec<String> = annotated.iter().map(article_title).collect();
+    let targets = Targets::new(&annotated, &slugs, &titles, &registry);
+
+    let per_article: Vec<(Article, Vec<Diagnostic>)> = annotated
+        .into_par_iter()
+        .zip(slugs.into_par_iter())
+        .zip(titles.into_par_iter())
+        .map(|((annotated, slug), title)| resolve_article(annotated, slug, title, &registry, &matcher, &targets))
+        .collect();
+    let mut articles = Vec::with_capacity(per_article.len());
+    for (article, found) in per_article {
+        articles.push(article);
+        diagnostics.extend(found);
+    }
+    add_backlinks(&mut articles);
+    related::rank(&mut articles, registry.entities.len());
+    check_registry_links(&registry, &targets, &mut diagnostics);
+    let archive = Archive { config, registry, articles, targets };
+    (archive, diagnostics)
+}
+
+/// The title an article is shown with: the editor's, the parser's, or its file stem.
+fn article_title(article: &AnnotatedArticle) -> String {
+    article
+        .meta
+        .title
+        .clone()
+        .or_else(|| article.document.title.clone())
+        .unwrap_or_else(|| article.id.clone())
+}
+
+/// Each article's slug: the editor's, or derived from the title. Duplicates are errors
+/// naming both files; invalid editor slugs are errors too.
+fn assign_slugs(articles: &[AnnotatedArticle], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut slugs = Vec::with_capacity(articles.len());
+    for (index, article) in articles.iter().enumerate() {
+        let slug = match &article.meta.slug {
+            Some(given) => {
+                if !is_slug(given.get_ref()) {
+                    diagnostics.push(
+                        Diagnostic::error(annotation_path(article), format!("invalid slug `{}`", given.get_ref()))
+                            .with_span(Some(given.span()))
+                            .with_hint(format!("slugs use lowercase letters, digits and single hyphens, like `{}`", slugify(given.get_ref()))),
+                    );
+                }
+                given.get_ref().clone()
+            }
+            None => {
+                let derived = slugify(&article_title(article));
+                if derived.is_empty() { slugify(&article.id) } else { derived }
+            }
+        };
+        if let Some(&first) = seen.get(&slug) {
+            let mut diagnostic = Diagnostic::error(
+                annotation_path(article),
+                format!("slug `{slug}` is also used by `{}`", articles[first].source_path.display()),
+            )
+            .with_hint("give one of them another `slug` in its [article] table");
+            if let Some(given) = &article.meta.slug {
+                diagnostic = diagnostic.with_span(Some(given.span()));
+            }
+            diagnostics.push(diagnostic);
+        } else {
+            seen.insert(slug.clone(), index);
+        }
+        slugs.push(slug);
+    }
+    slugs
+}
+
+/// Diagnostics about an article without an annotation file point at the article.
+fn annotation_path(article: &AnnotatedArticle) -> &Path {
+    article.annotation_path.as_deref().unwrap_or(&article.source_path)
+}
+
+fn resolve_article(
+    annotated: AnnotatedArticle,
+    slug: String,
+    title: String,
+    registry: &Registry,
+    matcher: &MentionMatcher,
+    targets: &Targets,
+) -> (Article, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let path = annotation_path(&annotated).to_path_buf();
+    let source = annotated.meta.source.as_ref().and_then(|id| {
+        let found = registry.sources.iter().position(|s| s.id == *id.get_ref());
+        if found.is_none() {
+            diagnostics.push(unknown_id(&path, "source", id.get_ref(), id.span(), registry.sources.iter().map(|s| s.id.as_str())));
+        }
+        found
+    });
+    for tag in &annotated.meta.tags {
+        if !is_slug(tag.get_ref()) {
+            diagnostics.push(
+                Diagnostic::error(&path, format!("invalid tag `{}`", tag.get_ref()))
+                    .with_span(Some(tag.span()))
+                    .with_hint(format!("tags use lowercase letters, digits and single hyphens, like `{}`", slugify(tag.get_ref()))),
+            );
+        }
+    }
+    let claimants = annotated
+        .notes
+        .iter()
+        .map(|note| {
+            let claimant = note.claimant.as_ref()?;
+            let found = registry.entity_index(claimant.get_ref());
+            if found.is_none() {
+                diagnostics.push(unknown_id(&path, "entity", claimant.get_ref(), claimant.span(), registry.entities.iter().map(|e| e.id.as_str())));
+            }
+            found
+        })
+        .collect();
+    for note in &annotated.notes {
+        diagnostics.extend(targets.check_wiki_links(&path, &note.body));
+    }
+    let mentions = find_mentions(&annotated, registry, matcher, &path, &mut diagnostics);
+    let see_also = annotated
+        .see_also
+        .iter()
+        .filter_map(|spec| {
+            let target = spec.article.get_ref();
+            let found = targets.article_index(target);
+            if found.is_none() {
+                diagnostics.push(unknown_id(&path, "article", target, spec.article.span(), targets.article_ids()));
+            }
+            Some(SeeAlso { article: found?, why: spec.why.clone(), outgoing: true })
+        })
+        .collect();
+    let article = Article { annotated, slug, title, source, mentions, claimants, see_also, related: Vec::new() };
+    (article, diagnostics)
+}
+
+/// Automatic mentions from the registry's names, minus suppressed ones, plus explicit
+/// ones (which win over automatic ones they overlap). Code blocks are not searched.
+fn find_mentions(
+    article: &AnnotatedArticle,
+    registry: &Registry,
+    matcher: &MentionMatcher,
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Mention> {
+    let document = &article.document;
+    let code: Vec<&Range<usize>> = document
+        .blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Code { .. }))
+        .map(|b| &b.range)
+        .collect();
+    let mut found: Vec<(Range<usize>, usize)> = matcher
+        .find(&document.text)
+        .into_iter()
+        .filter(|m| !code.iter().any(|c| overlaps(c, &m.range)))
+        .map(|m| (m.range, m.entity))
+        .collect();
+    for explicit in &article.mentions {
+        let Some(entity) = registry.entity_index(explicit.entity.get_ref()) else {
+            diagnostics.push(unknown_id(path, "entity", explicit.entity.get_ref(), explicit.entity.span(), registry.entities.iter().map(|e| e.id.as_str())));
+            continue;
+        };
+        if explicit.ignore {
+            let before = found.len();
+            found.retain(|(range, e)| !(*e == entity && overlaps(range, &explicit.range)));
+            if found.len() == before {
+                diagnostics.push(
+                    Diagnostic::warning(path, format!("nothing to ignore: `{}` is not matched automatically at this quote", explicit.entity.get_ref()))
+                        .with_span(Some(explicit.entity.span())),
+                );
+            }
+        } else {
+            found.retain(|(range, _)| !overlaps(range, &explicit.range));
+            found.push((explicit.range.clone(), entity));
+        }
+    }
+    found.sort_by_key(|(range, _)| (range.start, range.end));
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(i, (range, entity))| Mention { range, entity, anchor: format!("m{}", i + 1) })
+        .collect()
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+/// An unknown id, with a did-you-mean among the known ones.
+pub(crate) fn unknown_id<'a>(
+    path: &Path,
+    what: &str,
+    id: &str,
+    span: Range<usize>,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::error(path, format!("unknown {what} `{id}`")).with_span(Some(span));
+    if let Some(best) = did_you_mean(id, known) {
+        diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
+    }
+    diagnostic
+}
+
+/// Adds each outgoing see-also as a backlink on its target, unless the target links
+/// back already.
+fn add_backlinks(articles: &mut [Article]) {
+    let mut incoming: BTreeMap<usize, Vec<SeeAlso>> = BTreeMap::new();
+    for (from, article) in articles.iter().enumerate() {
+        for link in article.see_also.iter().filter(|l| l.outgoing) {
+            incoming.entry(link.article).or_default().push(SeeAlso { article: from, why: link.why.clone(), outgoing: false });
+        }
+    }
+    for (to, links) in incoming {
+        for link in links {
+            let already = articles[to].see_also.iter().any(|l| l.article == link.article);
+            if !already && link.article != to {
+                articles[to].see_also.push(link);
+            }
+        }
+    }
+}
+
+/// Entity descriptions may use `[[id]]` too; an unknown one points at the entity's table.
+fn check_registry_links(registry: &Registry, targets: &Targets, diagnostics: &mut Vec<Diagnostic>) {
+    for entity in &registry.entities {
+        let Some(description) = &entity.description else { continue };
+        for (id, _) in wiki_links(description) {
+            if targets.get(id).is_none() {
+                let mut diagnostic = Diagnostic::error(
+                    &registry.entities_path,
+                    format!("unknown article or entity `{id}` in the description of `{}`", entity.id),
+                )
+                .with_span(entity.span.clone());
+                if let Some(best) = did_you_mean(id, targets.ids()) {
+                    diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
+                }
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+}

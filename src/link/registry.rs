@@ -98,6 +98,8 @@ pub struct Registry {
     pub entities: Vec<Entity>,
     /// Sorted by id.
     pub sources: Vec<Source>,
+    /// Where the entities came from, for diagnostics.
+    pub entities_path: std::path::PathBuf,
 }
 
 #[derive(Deserialize)]

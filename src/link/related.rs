@@ -1,0 +1,84 @@
+//! "Related articles": ranked by the entities two articles share, each weighted by its
+//! rarity (inverse document frequency), so an entity every article mentions links
+//! nothing. Computed through an inverted index (entity → articles), never all pairs.
+
+use super::Article;
+
+/// How many related articles a page lists.
+pub const MAX_RELATED: usize = 5;
+
+/// A related article and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Related {
+    /// Index into the article list.
+    pub article: usize,
+    pub score: f64,
+    /// Entity indexes both articles mention, rarest first.
+    pub shared: Vec<usize>,
+}
+
+/// Fills `related` on every article.
+pub fn rank(articles: &mut [Article], entity_count: usize) {
+    let entity_sets: Vec<Vec<usize>> = articles.iter().map(distinct_entities).collect();
+    let mut postings: Vec<Vec<usize>> = vec![Vec::new(); entity_count];
+    for (article, entities) in entity_sets.iter().enumerate() {
+        for &entity in entities {
+            postings[entity].push(article);
+        }
+    }
+    let total = articles.len();
+    #[allow(clippy::cast_precision_loss)]
+    let weights: Vec<f64> = postings
+        .iter()
+        .map(|p| if p.is_empty() { 0.0 } else { (total as f64 / p.len() as f64).ln() })
+        .collect();
+    let mut scores = vec![0.0_f64; total];
+    let mut touched: Vec<usize> = Vec::new();
+    for (article, entities) in entity_sets.iter().enumerate() {
+        for &entity in entities {
+            if weights[entity] <= 0.0 {
+                continue;
+            }
+            for &other in &postings[entity] {
+                if other != article {
+                    if scores[other] == 0.0 {
+                        touched.push(other);
+                    }
+                    scores[other] += weights[entity];
+                }
+            }
+        }
+        let mut ranked: Vec<Related> = touched
+            .iter()
+            .map(|&other| Related { article: other, score: scores[other], shared: Vec::new() })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+        ranked.truncate(MAX_RELATED);
+        for related in &mut ranked {
+            related.shared = shared_entities(entities, &entity_sets[related.article], &weights);
+        }
+        for &other in &touched {
+            scores[other] = 0.0;
+        }
+        touched.clear();
+        articles[article].related = ranked;
+    }
+}
+
+fn distinct_entities(article: &Article) -> Vec<usize> {
+    let mut entities: Vec<usize> = article.mentions.iter().map(|m| m.entity).collect();
+    entities.sort_unstable();
+    entities.dedup();
+    entities
+}
+
+/// Entities in both sorted sets that carry weight, rarest first.
+fn shared_entities(a: &[usize], b: &[usize], weights: &[f64]) -> Vec<usize> {
+    let mut shared: Vec<usize> = a
+        .iter()
+        .filter(|e| weights[**e] > 0.0 && b.binary_search(e).is_ok())
+        .copied()
+        .collect();
+    shared.sort_by(|x, y| weights[*y].total_cmp(&weights[*x]).then(x.cmp(y)));
+    shared
+}

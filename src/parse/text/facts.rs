@@ -1,0 +1,218 @@
+//! Normalised views of a line that the heuristics match against.
+//!
+//! Boilerplate is recognised by vocabulary ("share on", "newsletter"), so the
+//! classifiers work on lower-cased word tokens rather than on the raw line: that makes
+//! "• Share on Twitter", "SHARE ON X" and "Share  on LINE" the same phrase, and makes
+//! "subscribers" a different word from "subscribe".
+
+/// Collapses every run of whitespace (including no-break spaces) to one space and trims.
+pub(crate) fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Removes a leading list bullet ("• ", "- ", "* ", "– ") and the space after it.
+///
+/// Scraped share buttons and related-article lists keep their bullets; the words after
+/// the bullet are what identify them.
+pub(crate) fn strip_bullet(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    let mut chars = trimmed.chars();
+    let Some(first) = chars.next() else {
+        return trimmed;
+    };
+    let rest = chars.as_str();
+    match first {
+        // Typographic bullets need no space after them.
+        '•' | '·' | '▪' | '●' | '◦' | '‣' | '■' | '□' => rest.trim_start(),
+        // ASCII and dash bullets only count when a space follows ("-5 degrees" is not a
+        // bullet).
+        '-' | '*' | '–' | '—' | '+' if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        _ => trimmed,
+    }
+}
+
+/// Replaces curly quotes and apostrophes with straight ones.
+pub(crate) fn straighten_quotes(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '‘' | '’' | '‚' | '‛' | '′' => '\'',
+            '“' | '”' | '„' | '‟' | '″' => '"',
+            other => other,
+        })
+        .collect()
+}
+
+/// The key under which editor overrides (`[parse] drop` / `keep`) are compared with
+/// lines: whitespace collapsed, quotes straightened, leading bullet removed. Editors
+/// type these entries by hand, so invisible differences must not matter.
+pub(crate) fn match_key(text: &str) -> String {
+    straighten_quotes(&collapse_whitespace(strip_bullet(text)))
+}
+
+/// Characters that close a quotation or parenthesis at the end of a sentence.
+const CLOSERS: &[char] = &['"', '\'', '”', '’', '»', ')', ']', '」', '』'];
+
+/// Whether the text ends like a sentence: ".", "!", "?", "…" possibly followed by
+/// closing quotes or brackets.
+pub(crate) fn ends_sentence(text: &str) -> bool {
+    let core = text.trim_end().trim_end_matches(CLOSERS);
+    core.ends_with(['.', '!', '?', '…', '。', '！', '？'])
+}
+
+/// Whether the text ends with a full stop (or ellipsis), allowing closing quotes.
+pub(crate) fn ends_with_full_stop(text: &str) -> bool {
+    let core = text.trim_end().trim_end_matches(CLOSERS);
+    core.ends_with(['.', '…', '。'])
+}
+
+/// Whether the last character is punctuation of any kind (headings and section names
+/// end in a letter or digit).
+pub(crate) fn ends_with_punctuation(text: &str) -> bool {
+    text.trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| !c.is_alphanumeric())
+}
+
+/// A line reduced to what the vocabulary heuristics need.
+#[derive(Debug, Clone)]
+pub(crate) struct Facts {
+    /// Lower-cased, bullet-stripped, whitespace-collapsed text with straight quotes.
+    pub(crate) lower: String,
+    /// Word tokens of `lower`; letters and digits are split apart ("gallery3" is two
+    /// words) because scrapers glue counters onto labels.
+    pub(crate) words: Vec<String>,
+}
+
+impl Facts {
+    pub(crate) fn new(line: &str) -> Self {
+        let lower = straighten_quotes(&collapse_whitespace(strip_bullet(line))).to_lowercase();
+        let words = tokenize(&lower);
+        Self { lower, words }
+    }
+
+    /// Number of words.
+    pub(crate) fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// The line consists of exactly this phrase.
+    pub(crate) fn is(&self, phrase: &str) -> bool {
+        self.words.iter().map(String::as_str).eq(phrase.split(' '))
+    }
+
+    /// The line consists of exactly one of these phrases.
+    pub(crate) fn is_any(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|p| self.is(p))
+    }
+
+    /// The line starts with this phrase.
+    pub(crate) fn starts(&self, phrase: &str) -> bool {
+        let wanted: Vec<&str> = phrase.split(' ').collect();
+        self.words.len() >= wanted.len()
+            && self.words.iter().zip(&wanted).all(|(w, p)| w == p)
+    }
+
+    /// The line contains this phrase as consecutive words.
+    pub(crate) fn has(&self, phrase: &str) -> bool {
+        let wanted: Vec<&str> = phrase.split(' ').collect();
+        self.words
+            .windows(wanted.len())
+            .any(|window| window.iter().zip(&wanted).all(|(w, p)| w == p))
+    }
+
+    /// The line contains at least one of these phrases.
+    pub(crate) fn has_any(&self, phrases: &[&str]) -> bool {
+        phrases.iter().any(|p| self.has(p))
+    }
+
+    /// The line contains the word.
+    pub(crate) fn has_word(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word)
+    }
+
+    /// The n-th word, or "" past the end.
+    pub(crate) fn word(&self, index: usize) -> &str {
+        self.words.get(index).map_or("", String::as_str)
+    }
+}
+
+/// Splits lower-cased text into words of letters/digits; an apostrophe between two
+/// letters stays inside the word ("it's", "cna's").
+fn tokenize(lower: &str) -> Vec<String> {
+    let chars: Vec<char> = lower.chars().collect();
+    let mut words = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let joins_apostrophe = c == '\''
+            && !current.is_empty()
+            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if c.is_alphanumeric() {
+            let switches_class = current
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_ascii_digit() != c.is_ascii_digit() && p != '\'');
+            if switches_class {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push(c);
+        } else if joins_apostrophe {
+            current.push(c);
+        } else if !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenize_splits_digits_from_letters_and_keeps_apostrophes() {
+        assert_eq!(tokenize("photo gallery3 total"), ["photo", "gallery", "3", "total"]);
+        assert_eq!(tokenize("cna's newsletters"), ["cna's", "newsletters"]);
+        assert_eq!(tokenize("'quoted' words"), ["quoted", "words"]);
+        assert!(tokenize("  •  ").is_empty());
+    }
+
+    #[test]
+    fn strip_bullet_handles_typographic_and_ascii_bullets() {
+        assert_eq!(strip_bullet("  • Share on Twitter"), "Share on Twitter");
+        assert_eq!(strip_bullet("- John Bolton"), "John Bolton");
+        assert_eq!(strip_bullet("-5 degrees"), "-5 degrees");
+        assert_eq!(strip_bullet("•"), "");
+        assert_eq!(strip_bullet(""), "");
+    }
+
+    #[test]
+    fn match_key_ignores_whitespace_quotes_and_bullets() {
+        assert_eq!(match_key("  • Don’t  go\u{a0}now "), "Don't go now");
+    }
+
+    #[test]
+    fn facts_phrases() {
+        let f = Facts::new("  • Share on  LINE");
+        assert!(f.is("share on line"));
+        assert!(f.starts("share on"));
+        assert!(f.has("on line"));
+        assert!(!f.has("line on"));
+        assert_eq!(f.word(9), "");
+    }
+
+    #[test]
+    fn sentence_endings() {
+        assert!(ends_sentence("He said “no.”"));
+        assert!(ends_sentence("Why?"));
+        assert!(!ends_sentence("Disillusionment"));
+        assert!(ends_with_full_stop("Ukraine."));
+        assert!(!ends_with_full_stop("Why?"));
+        assert!(ends_with_punctuation("RELATED:"));
+        assert!(!ends_with_punctuation("Asia"));
+        assert!(!ends_with_punctuation(""));
+    }
+}

@@ -1,0 +1,595 @@
+//! Every page of the site: which template, which path, which context.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::annotate::{NoteKind, NoteType};
+use crate::config::MentionLinks;
+use crate::diagnostics::{Diagnostic, Report};
+use crate::link::{Archive, EntityKind};
+
+use super::body::{BodyOptions, BodyWriter};
+use super::export;
+use super::feeds;
+use super::highlight::Highlighter;
+use super::markdown::MarkdownRenderer;
+use super::templates::Templates;
+use super::views::{mention_counts, Card, DateView, KindView, Views};
+use super::OutputFile;
+
+/// A page to render: its output path, template and page-specific context.
+struct PageJob {
+    path: String,
+    template: &'static str,
+    section: &'static str,
+    title: String,
+    description: String,
+    /// Site path of the page, for canonical URLs (`articles/x/`).
+    site_path: String,
+    context: serde_json::Value,
+}
+
+/// Renders all pages. Template errors are collected, not stopped at.
+pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<OutputFile>, Report> {
+    let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
+    let views = Views { archive, markdown: &markdown };
+    let highlighter = Highlighter::shared();
+    let mut files: Vec<OutputFile> = Vec::new();
+
+    let article_jobs: Vec<(PageJob, Vec<OutputFile>)> = (0..archive.articles.len())
+        .into_par_iter()
+        .map(|index| article_page(&views, highlighter, index))
+        .collect();
+    let mut jobs = Vec::with_capacity(article_jobs.len() + 64);
+    for (job, extra) in article_jobs {
+        jobs.push(job);
+        files.extend(extra);
+    }
+    jobs.push(home_page(&views));
+    jobs.extend(tag_pages(&views));
+    jobs.extend(source_pages(&views));
+    jobs.extend(entity_pages(&views));
+    jobs.push(timeline_page(&views));
+    jobs.push(corrections_page(&views));
+    jobs.push(simple_page(&views, "search/", "search.html", "search", "Search"));
+    jobs.push(graph_page(&views));
+    let mut not_found = simple_page(&views, "", "404.html", "404", "Page not found");
+    not_found.path = "404.html".to_owned();
+    jobs.push(not_found);
+
+    let nav = nav(&views);
+    let site = site_view(archive);
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(templates, job, &site, &nav, archive))
+        .collect();
+    let mut report = Report::default();
+    for result in rendered {
+        match result {
+            Ok(file) => files.push(file),
+            Err(diagnostic) => report.push(diagnostic),
+        }
+    }
+    if report.has_errors() {
+        report.sort();
+        return Err(report);
+    }
+    files.extend(feeds::feeds(&views));
+    Ok(files)
+}
+
+fn render_job(
+    templates: &Templates,
+    job: &PageJob,
+    site: &serde_json::Value,
+    nav: &serde_json::Value,
+    archive: &Archive,
+) -> Result<OutputFile, Diagnostic> {
+    let mut context = tera::Context::from_value(job.context.clone())
+        .map_err(|e| Diagnostic::error(job.template, format!("cannot build the page context: {e}")))?;
+    context.insert("site", site);
+    context.insert("nav", nav);
+    context.insert(
+        "page",
+        &json!({
+            "title": job.title,
+            "description": job.description,
+            "url": format!("{}{}", archive.config.base_path(), job.site_path),
+            "canonical": archive.config.absolute_url(&job.site_path),
+            "section": job.section,
+        }),
+    );
+    let html = templates.render(job.template, &context)?;
+    Ok(OutputFile { path: job.path.clone(), contents: html.into_bytes() })
+}
+
+fn site_view(archive: &Archive) -> serde_json::Value {
+    let config = &archive.config;
+    json!({
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "base_url": config.base_url,
+        "author": config.author,
+    })
+}
+
+fn nav(views: &Views<'_>) -> serde_json::Value {
+    let mut items = vec![("Articles", "", "home"), ("Timeline", "timeline/", "timeline"), ("Sources", "sources/", "sources"), ("Tags", "tags/", "tags")];
+    for kind in EntityKind::ALL {
+        if views.archive.registry.entities.iter().any(|e| e.kind == kind) {
+            items.push((kind.plural_label(), kind.section(), kind.section()));
+        }
+    }
+    items.extend([("Corrections", "corrections/", "corrections"), ("Graph", "graph/", "graph"), ("Search", "search/", "search")]);
+    let items: Vec<serde_json::Value> = items
+        .into_iter()
+        .map(|(label, path, section)| {
+            let path = if path.is_empty() || path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
+            json!({ "label": label, "url": views.url(&path), "section": section })
+        })
+        .collect();
+    serde_json::Value::Array(items)
+}
+
+/// A page at `site_path` (`search/`) written to `site_path/index.html`.
+fn job(site_path: String, template: &'static str, section: &'static str, title: String, description: String, context: serde_json::Value) -> PageJob {
+    PageJob { path: format!("{site_path}index.html"), template, section, title, description, site_path, context }
+}
+
+fn simple_page(views: &Views<'_>, site_path: &str, template: &'static str, section: &'static str, title: &str) -> PageJob {
+    job(site_path.to_owned(), template, section, title.to_owned(), views.archive.config.description.clone(), json!({}))
+}
+
+fn home_page(views: &Views<'_>) -> PageJob {
+    let cards: Vec<Card> = views.archive.newest_first().into_iter().map(|i| views.card(i)).collect();
+    job(String::new(), "index.html", "home", views.archive.config.title.clone(), views.archive.config.description.clone(), json!({ "articles": cards }))
+}
+
+#[derive(Serialize)]
+struct NoteView {
+    number: usize,
+    id: String,
+    anchor: String,
+    kind: &'static str,
+    kind_label: &'static str,
+    quote: String,
+    body_html: String,
+    correct: Option<String>,
+    rating: Option<String>,
+    claimant: Option<super::views::LinkView>,
+    fuzzy: bool,
+}
+
+/// The article page plus its text.txt and annotations.jsonld.
+fn article_page(views: &Views<'_>, highlighter: &Highlighter, index: usize) -> (PageJob, Vec<OutputFile>) {
+    let archive = views.archive;
+    let article = &archive.articles[index];
+    let annotated = &article.annotated;
+    let document = &annotated.document;
+    let options = BodyOptions {
+        link_mentions: archive.config.links.mentions != MentionLinks::None,
+        first_mention_per_block: archive.config.links.mentions == MentionLinks::First,
+    };
+    let body_html = BodyWriter::new(archive, article, options, highlighter, views.markdown).render();
+    let notes: Vec<NoteView> = annotated
+        .notes
+        .iter()
+        .zip(&article.claimants)
+        .map(|(note, claimant)| NoteView {
+            number: note.number,
+            id: format!("note-{}", note.number),
+            anchor: format!("n{}", note.number),
+            kind: note.kind.as_str(),
+            kind_label: note.kind.label(),
+            quote: document.text[note.range.clone()].to_owned(),
+            body_html: views.markdown.render(note.body.get_ref()),
+            correct: note.correct.clone(),
+            rating: note.rating.clone(),
+            claimant: claimant.map(|e| {
+                let r = views.entity_ref(e);
+                super::views::LinkView { name: r.name, url: r.url }
+            }),
+            fuzzy: note.fuzzy.is_some(),
+        })
+        .collect();
+    let meta = &annotated.meta;
+    let source = article.source.map(|s| {
+        let source = &archive.registry.sources[s];
+        json!({
+            "id": source.id, "name": source.name, "url": views.url(&format!("sources/{}/", source.id)),
+            "country": source.country, "kind": source.kind, "homepage": source.url,
+        })
+    });
+    let counts = mention_counts(article);
+    let entity_groups: Vec<serde_json::Value> = EntityKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let mut entities: Vec<(usize, usize)> = counts
+                .iter()
+                .filter(|(e, _)| archive.registry.entities[**e].kind == kind)
+                .map(|(e, c)| (*e, *c))
+                .collect();
+            if entities.is_empty() {
+                return None;
+            }
+            entities.sort_by(|a, b| b.1.cmp(&a.1).then(archive.registry.entities[a.0].name.cmp(&archive.registry.entities[b.0].name)));
+            let list: Vec<serde_json::Value> = entities
+                .iter()
+                .map(|(e, count)| {
+                    let entity = &archive.registry.entities[*e];
+                    json!({ "id": entity.id, "name": entity.name, "url": views.url(&views.entity_path(*e)), "count": count })
+                })
+                .collect();
+            Some(json!({ "kind": kind.key(), "label": kind.plural_label(), "entities": list }))
+        })
+        .collect();
+    let related: Vec<serde_json::Value> = article
+        .related
+        .iter()
+        .map(|r| {
+            let other = &archive.articles[r.article];
+            json!({
+                "title": other.title,
+                "url": views.url(&other.path()),
+                "source_name": other.source.map(|s| archive.registry.sources[s].name.clone()),
+                "published": Views::published(other),
+                "shared": r.shared.iter().map(|e| archive.registry.entities[*e].name.clone()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let see_also: Vec<serde_json::Value> = article
+        .see_also
+        .iter()
+        .map(|link| {
+            let other = &archive.articles[link.article];
+            json!({ "title": other.title, "url": views.url(&other.path()), "why": link.why,
+                    "direction": if link.outgoing { "outgoing" } else { "incoming" } })
+        })
+        .collect();
+    let removed: Vec<serde_json::Value> = document
+        .removed
+        .iter()
+        .map(|r| json!({ "line": r.line, "text": r.text, "reason": r.reason.describe() }))
+        .collect();
+    let path = article.path();
+    let card = views.card(index);
+    let description = meta.summary.as_deref().map(|s| views.markdown.plain(s)).unwrap_or_default();
+    let context = json!({
+        "article": {
+            "id": card.id, "slug": card.slug, "url": card.url, "title": card.title,
+            "published": card.published, "kind": card.kind, "summary_html": card.summary_html,
+            "tags": card.tags, "entities": card.entities, "note_count": card.note_count,
+            "correction_count": card.correction_count,
+            "source": source,
+            "authors": meta.authors,
+            "byline": document.byline,
+            "standfirst": document.standfirst,
+            "original_url": meta.url,
+            "language": meta.language.clone().unwrap_or_else(|| archive.config.language.clone()),
+            "translated_from": meta.translated_from,
+            "body_html": body_html,
+            "notes": notes,
+            "removed": removed,
+            "entity_groups": entity_groups,
+            "related": related,
+            "see_also": see_also,
+            "jsonld": export::news_article_jsonld(views, index),
+            "text_url": views.url(&format!("{path}text.txt")),
+            "annotations_url": views.url(&format!("{path}annotations.jsonld")),
+        }
+    });
+    let extra = vec![
+        OutputFile { path: format!("{path}text.txt"), contents: document.text.clone().into_bytes() },
+        OutputFile { path: format!("{path}annotations.jsonld"), contents: export::annotation_collection(views, index).into_bytes() },
+    ];
+    (job(path, "article.html", "article", article.title.clone(), description, context), extra)
+}
+
+fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
+    let archive = views.archive;
+    let mut tags: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for index in archive.newest_first() {
+        for tag in &archive.articles[index].annotated.meta.tags {
+            tags.entry(tag.get_ref().as_str()).or_default().push(index);
+        }
+    }
+    let index_list: Vec<serde_json::Value> = tags
+        .iter()
+        .map(|(tag, articles)| json!({ "name": tag, "url": views.url(&format!("tags/{tag}/")), "count": articles.len() }))
+        .collect();
+    let mut jobs = vec![job("tags/".into(), "tags.html", "tags", "Tags".into(), "Every tag in the archive".into(), json!({ "tags": index_list }))];
+    for (tag, articles) in &tags {
+        let cards: Vec<Card> = articles.iter().map(|&i| views.card(i)).collect();
+        jobs.push(job(
+            format!("tags/{tag}/"),
+            "tag.html",
+            "tag",
+            format!("Tagged “{tag}”"),
+            format!("Articles tagged {tag}"),
+            json!({ "tag": views.tag_link(tag), "articles": cards }),
+        ));
+    }
+    jobs
+}
+
+fn source_pages(views: &Views<'_>) -> Vec<PageJob> {
+    let archive = views.archive;
+    let order = archive.newest_first();
+    let by_source = |s: usize| -> Vec<usize> { order.iter().copied().filter(|&i| archive.articles[i].source == Some(s)).collect() };
+    let list: Vec<serde_json::Value> = archive
+        .registry
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(s, source)| {
+            json!({ "id": source.id, "name": source.name, "url": views.url(&format!("sources/{}/", source.id)),
+                    "homepage": source.url, "country": source.country, "kind": source.kind, "count": by_source(s).len() })
+        })
+        .collect();
+    let mut jobs = vec![job("sources/".into(), "sources.html", "sources", "Sources".into(), "The publications in the archive".into(), json!({ "sources": list }))];
+    for (s, source) in archive.registry.sources.iter().enumerate() {
+        let cards: Vec<Card> = by_source(s).into_iter().map(|i| views.card(i)).collect();
+        let description_html = source.description.as_deref().map(|d| views.markdown.render(d)).unwrap_or_default();
+        jobs.push(job(
+            format!("sources/{}/", source.id),
+            "source.html",
+            "source",
+            source.name.clone(),
+            format!("Articles from {}", source.name),
+            json!({
+                "source": { "id": source.id, "name": source.name, "homepage": source.url, "country": source.country,
+                            "kind": source.kind, "description_html": description_html },
+                "articles": cards,
+            }),
+        ));
+    }
+    jobs
+}
+
+/// Entity index pages (one per kind) and one page per entity.
+fn entity_pages(views: &Views<'_>) -> Vec<PageJob> {
+    let archive = views.archive;
+    let by_entity = archive.mentions_by_entity();
+    let mut jobs = Vec::new();
+    for kind in EntityKind::ALL {
+        let members: Vec<usize> = (0..archive.registry.entities.len()).filter(|&e| archive.registry.entities[e].kind == kind).collect();
+        if members.is_empty() {
+            continue;
+        }
+        let list: Vec<serde_json::Value> = members
+            .iter()
+            .map(|&e| {
+                let entity = &archive.registry.entities[e];
+                json!({ "id": entity.id, "name": entity.name, "url": views.url(&views.entity_path(e)),
+                        "count": distinct_articles(&by_entity[e]).len(), "aliases": entity.aliases })
+            })
+            .collect();
+        jobs.push(job(
+            format!("{}/", kind.section()),
+            "entities.html",
+            "entities",
+            kind.plural_label().to_owned(),
+            format!("{} in the archive", kind.plural_label()),
+            json!({ "kind": KindView::from(kind), "entities": list }),
+        ));
+        for &e in &members {
+            jobs.push(entity_page(views, e, &by_entity));
+        }
+    }
+    jobs
+}
+
+fn distinct_articles(mentions: &[(usize, usize)]) -> Vec<usize> {
+    let mut articles: Vec<usize> = mentions.iter().map(|(a, _)| *a).collect();
+    articles.dedup();
+    articles
+}
+
+fn entity_page(views: &Views<'_>, e: usize, by_entity: &[Vec<(usize, usize)>]) -> PageJob {
+    let archive = views.archive;
+    let entity = &archive.registry.entities[e];
+    let mentions = &by_entity[e];
+    let mut groups: Vec<serde_json::Value> = Vec::new();
+    let mut source_counts: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut cooccurring: BTreeMap<usize, usize> = BTreeMap::new();
+    let articles = distinct_articles(mentions);
+    for &a in &articles {
+        let article = &archive.articles[a];
+        if let Some(s) = article.source {
+            *source_counts.entry(s).or_insert(0) += 1;
+        }
+        for other in mention_counts(article).keys().filter(|o| **o != e) {
+            *cooccurring.entry(*other).or_insert(0) += 1;
+        }
+        let contexts: Vec<serde_json::Value> = mentions
+            .iter()
+            .filter(|(ma, _)| *ma == a)
+            .map(|(_, m)| {
+                let mention = &article.mentions[*m];
+                let (before, text, after) = sentence_context(&article.annotated.document.text, &mention.range);
+                json!({ "before": before, "text": text, "after": after, "url": format!("{}#{}", views.url(&article.path()), mention.anchor) })
+            })
+            .collect();
+        groups.push(json!({
+            "article": { "title": article.title, "url": views.url(&article.path()),
+                         "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
+                         "published": Views::published(article) },
+            "contexts": contexts,
+        }));
+    }
+    let sources: Vec<serde_json::Value> = source_counts
+        .iter()
+        .map(|(s, count)| {
+            let source = &archive.registry.sources[*s];
+            json!({ "name": source.name, "url": views.url(&format!("sources/{}/", source.id)), "count": count })
+        })
+        .collect();
+    let mut together: Vec<(usize, usize)> = cooccurring.into_iter().collect();
+    together.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    together.truncate(10);
+    let cooccurring: Vec<serde_json::Value> = together
+        .iter()
+        .map(|(o, count)| {
+            let r = views.entity_ref(*o);
+            json!({ "name": r.name, "url": r.url, "kind": r.kind, "count": count })
+        })
+        .collect();
+    let description_html = entity.description.as_deref().map(|d| views.markdown.render(d)).unwrap_or_default();
+    let description = entity.description.as_deref().map(|d| views.markdown.plain(d)).unwrap_or_default();
+    job(
+        views.entity_path(e),
+        "entity.html",
+        "entity",
+        entity.name.clone(),
+        description,
+        json!({
+            "entity": {
+                "id": entity.id, "name": entity.name, "kind": entity.kind.key(),
+                "kind_label": kind_label(entity.kind), "aliases": entity.aliases,
+                "description_html": description_html, "wikidata": entity.wikidata,
+                "date": entity.date.map(|d| DateView::new(d, false)),
+                "end_date": entity.end_date.map(|d| DateView::new(d, false)),
+            },
+            "mentions": groups,
+            "sources": sources,
+            "cooccurring": cooccurring,
+        }),
+    )
+}
+
+fn kind_label(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Person => "Person",
+        EntityKind::Place => "Place",
+        EntityKind::Organization => "Organization",
+        EntityKind::Event => "Event",
+    }
+}
+
+/// The sentence around a range, split into before / the range / after, within its
+/// paragraph and at most ~160 characters either side.
+pub fn sentence_context<'t>(text: &'t str, range: &std::ops::Range<usize>) -> (&'t str, &'t str, &'t str) {
+    const LIMIT: usize = 160;
+    let paragraph_start = text[..range.start].rfind("\n\n").map_or(0, |i| i + 2);
+    let paragraph_end = text[range.end..].find("\n\n").map_or(text.len(), |i| range.end + i);
+    let before_all = &text[paragraph_start..range.start];
+    let mut start = paragraph_start;
+    for (i, _) in before_all.match_indices(". ").chain(before_all.match_indices("? ")).chain(before_all.match_indices("! ")) {
+        start = start.max(paragraph_start + i + 2);
+    }
+    let after_all = &text[range.end..paragraph_end];
+    let end = [". ", "? ", "! "]
+        .iter()
+        .filter_map(|p| after_all.find(p))
+        .min()
+        .map_or(paragraph_end, |i| range.end + i + 1);
+    let start = clamp_start(text, start, range.start, LIMIT);
+    let end = clamp_end(text, end, range.end, LIMIT);
+    (&text[start..range.start], &text[range.clone()], &text[range.end..end])
+}
+
+fn clamp_start(text: &str, start: usize, anchor: usize, limit: usize) -> usize {
+    if anchor - start <= limit {
+        return start;
+    }
+    let mut cut = anchor - limit;
+    while !text.is_char_boundary(cut) {
+        cut += 1;
+    }
+    text[cut..anchor].find(' ').map_or(cut, |i| cut + i + 1)
+}
+
+fn clamp_end(text: &str, end: usize, anchor: usize, limit: usize) -> usize {
+    if end - anchor <= limit {
+        return end;
+    }
+    let mut cut = anchor + limit;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text[anchor..cut].rfind(' ').map_or(cut, |i| anchor + i)
+}
+
+fn timeline_page(views: &Views<'_>) -> PageJob {
+    let archive = views.archive;
+    let mut items: Vec<(crate::model::PartialDate, serde_json::Value)> = Vec::new();
+    let mut undated = Vec::new();
+    for (index, article) in archive.articles.iter().enumerate() {
+        match &article.annotated.meta.published {
+            Some(date) => items.push((
+                *date.get_ref(),
+                json!({ "type": "article", "title": article.title, "url": views.url(&article.path()),
+                        "date": Views::published(article),
+                        "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
+                        "end_date": null }),
+            )),
+            None => undated.push(views.card(index)),
+        }
+    }
+    for (e, entity) in archive.registry.entities.iter().enumerate() {
+        if let (EntityKind::Event, Some(date)) = (entity.kind, entity.date) {
+            items.push((
+                date,
+                json!({ "type": "event", "title": entity.name, "url": views.url(&views.entity_path(e)),
+                        "date": DateView::new(date, false), "source_name": null,
+                        "end_date": entity.end_date.map(|d| DateView::new(d, false)) }),
+            ));
+        }
+    }
+    items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1["title"].as_str().cmp(&b.1["title"].as_str())));
+    let mut years: Vec<serde_json::Value> = Vec::new();
+    let mut current: Option<(i32, Vec<serde_json::Value>)> = None;
+    for (date, item) in items {
+        match &mut current {
+            Some((year, list)) if *year == date.year => list.push(item),
+            _ => {
+                if let Some((year, list)) = current.take() {
+                    years.push(json!({ "year": year, "items": list }));
+                }
+                current = Some((date.year, vec![item]));
+            }
+        }
+    }
+    if let Some((year, list)) = current {
+        years.push(json!({ "year": year, "items": list }));
+    }
+    job("timeline/".into(), "timeline.html", "timeline", "Timeline".into(), "Articles and events in date order".into(), json!({ "years": years, "undated": undated }))
+}
+
+fn corrections_page(views: &Views<'_>) -> PageJob {
+    let archive = views.archive;
+    let mut groups = Vec::new();
+    for index in archive.newest_first() {
+        let article = &archive.articles[index];
+        let corrections: Vec<serde_json::Value> = article
+            .annotated
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteType::Note(NoteKind::Correction))
+            .map(|n| {
+                json!({ "number": n.number, "quote": &article.annotated.document.text[n.range.clone()],
+                        "correct": n.correct, "body_html": views.markdown.render(n.body.get_ref()),
+                        "url": format!("{}#n{}", views.url(&article.path()), n.number) })
+            })
+            .collect();
+        if corrections.is_empty() {
+            continue;
+        }
+        groups.push(json!({
+            "article": { "title": article.title, "url": views.url(&article.path()),
+                         "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
+                         "published": Views::published(article) },
+            "corrections": corrections,
+        }));
+    }
+    job("corrections/".into(), "corrections.html", "corrections", "Corrections".into(), "Every correction in the archive".into(), json!({ "groups": groups }))
+}
+
+fn graph_page(views: &Views<'_>) -> PageJob {
+    let (svg, legend) = super::graph::graph_svg(views);
+    job("graph/".into(), "graph.html", "graph", "Graph".into(), "How the archive's articles, entities and sources connect".into(), json!({ "svg": svg, "legend": legend }))
+}
