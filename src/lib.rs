@@ -6,6 +6,7 @@
 //! [`render`] produces pages → [`output`] writes them.
 
 pub mod annotate;
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod link;

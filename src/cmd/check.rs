@@ -9,9 +9,22 @@ use crate::cli::{CheckArgs, Format};
 use super::{EXIT_INVALID, EXIT_OK};
 
 pub(crate) fn execute(root: &Path, args: &CheckArgs, quiet: bool) -> u8 {
-    let report = match site::assemble(root, &BuildOptions::default()) {
-        Ok((_, _, report)) | Err(report) => report,
+    let (mut report, base_path) = match site::assemble(root, &BuildOptions::default()) {
+        Ok((_, archive, report)) => (report, archive.config.base_path().to_owned()),
+        Err(report) => (report, "/".to_owned()),
     };
+    if let Some(dir) = &args.output {
+        let links = gloss::check::check_links(dir, &base_path);
+        if !quiet && args.format == Format::Human {
+            eprintln!(
+                "checked {} internal links in {}; {} external links (not fetched)",
+                links.checked,
+                dir.display(),
+                links.external.len()
+            );
+        }
+        report.merge(links.report);
+    }
     match args.format {
         Format::Json => {
             for located in report.located() {

@@ -12,10 +12,10 @@ const SEEDS: [&str; 5] = [
 fn dump() {
     for s in SEEDS {
         let d = parse_text(s, &ParseOverrides::default());
-        println!("=== title {:?}\nstandfirst {:?}\nbyline {:?}", d.title, d.standfirst, d.byline);
+        println!("### title {:?}\nstandfirst {:?}\nbyline {:?}", d.title, d.standfirst, d.byline);
         for b in &d.blocks {
             let t = d.block_text(b);
-            println!("  {:>3} {:?} {}", b.source_line, b.kind, &t[..t.len().min(70)]);
+            println!("  {:>3} {:?} {}", b.source_line, b.kind, t.chars().take(70).collect::<String>());
         }
         for r in &d.removed {
             println!("  -{:>3} {:?} {}", r.line, r.reason, r.text);

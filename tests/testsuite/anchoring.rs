@@ -1,0 +1,1 @@
+//! anchoring tests
