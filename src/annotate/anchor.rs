@@ -159,12 +159,12 @@ impl NormalizedText {
         if exact.is_empty() {
             return Err(AnchorError::Empty);
         }
-        let context = Context::new(quote);
+        // The context is normalised only when needed: most quotes occur exactly once.
         let occurrences = self.exact_occurrences(exact);
         match occurrences.as_slice() {
-            [] => self.anchor_fuzzily(exact, &context),
+            [] => self.anchor_fuzzily(exact, &Context::new(quote)),
             [only] => Ok(self.exact_anchor(only)),
-            _ => self.disambiguate(&occurrences, &context),
+            _ => self.disambiguate(&occurrences, &Context::new(quote)),
         }
     }
 
@@ -561,13 +561,16 @@ fn passage_rank(text: &[char], quote: &[char], passage: &Passage) -> (usize, usi
 ///
 /// The Levenshtein table of the reversed quote against the text read backwards from
 /// `end`, with no free start this time; its last row gives the cost of every start.
-/// Among the cheapest starts, one whose char equals the quote's first char wins, then
-/// the latest (the tightest passage).
+/// Among the cheapest starts, one whose char equals the quote's first char wins (for
+/// "abc" in "axbc", "axbc" with a stray "x"), then the one giving a length closest to
+/// the quote's (for "quick" in "Quick", the changed "Q" rather than "uick" with an
+/// inserted "q"), then the latest (the tightest passage).
 fn best_start(text: &[char], quote: &[char], end: usize, errors: usize) -> usize {
     let rows = quote.len();
     let window_start = end.saturating_sub(rows + errors);
     let mut column: Vec<usize> = (0..=rows).collect();
-    let mut best = (column[rows], true, end); // (cost, first char differs, start)
+    // (cost, first char differs, length difference from the quote), start
+    let mut best = ((column[rows], true, rows), end);
     for (consumed, &text_char) in text[window_start..end].iter().rev().enumerate() {
         let mut diagonal = column[0];
         column[0] = consumed + 1;
@@ -577,13 +580,17 @@ fn best_start(text: &[char], quote: &[char], end: usize, errors: usize) -> usize
             let substitution = above_left + usize::from(quote[rows - row] != text_char);
             column[row] = substitution.min(column[row] + 1).min(column[row - 1] + 1);
         }
-        let start = end - (consumed + 1);
-        let candidate = (column[rows], Some(&text_char) != quote.first(), start);
-        if (candidate.0, candidate.1) < (best.0, best.1) {
-            best = candidate;
+        let length = consumed + 1;
+        let rank = (
+            column[rows],
+            Some(&text_char) != quote.first(),
+            length.abs_diff(rows),
+        );
+        if rank < best.0 {
+            best = (rank, end - length);
         }
     }
-    best.2
+    best.1
 }
 
 /// `units` without spaces at either end, so a fuzzy passage never includes the
@@ -1147,6 +1154,17 @@ mod tests {
         let text = "say: thequick brown fox.";
         let (slice, errors) = fuzzily(text, "the quick brown fox");
         assert_eq!((slice, errors), ("thequick brown fox", 1));
+    }
+
+    #[test]
+    fn fuzzy_changed_first_or_last_letter_is_a_substitution() {
+        let (slice, errors) = fuzzily("a Quick brown fox", "quick brown fox");
+        assert_eq!((slice, errors), ("Quick brown fox", 1));
+        let (slice, errors) = fuzzily("the quick brown Fox!", "the quick brown fox");
+        assert_eq!((slice, errors), ("the quick brown Fox", 1));
+        let run = "a".repeat(50);
+        let (slice, errors) = fuzzily(&run, &format!("{}b", "a".repeat(19)));
+        assert_eq!((slice.len(), errors), (20, 1));
     }
 
     #[test]

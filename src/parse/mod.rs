@@ -12,8 +12,8 @@ mod text;
 
 use std::ops::Range;
 
-pub use markdown::parse_markdown;
-pub use text::parse_text;
+pub use markdown::{parse_markdown, unmatched_markdown_overrides};
+pub use text::{parse_text, unmatched_text_overrides};
 
 /// Which parser an article goes through, decided by its file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]

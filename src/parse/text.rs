@@ -227,8 +227,7 @@ fn mark_section_names(lines: &[Line<'_>], zones: &Zones, roles: &mut [Role]) {
     for (i, line) in lines.iter().enumerate() {
         let repeated = counts.get(line.text).copied().unwrap_or(0) >= 2;
         let max_words = if Some(i) == first_body { 1 } else { 2 };
-        let at_edge =
-            zones.zone(i) == Zone::Edge && shape::is_section_name(line.text, max_words);
+        let at_edge = zones.zone(i) == Zone::Edge && shape::is_section_name(line.text, max_words);
         if repeated || at_edge {
             remove(line, &mut roles[i], RemovalReason::Navigation);
         }

@@ -124,9 +124,9 @@ pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
     }
     for mention in &article.mentions {
         let entity = &archive.registry.entities[mention.entity];
-        let mut body = vec![json!({ "id": archive.config.absolute_url(&views.entity_path(mention.entity)), "type": "Text", "purpose": "identifying" })];
+        let mut body = vec![specific_resource(&archive.config.absolute_url(&views.entity_path(mention.entity)), "identifying")];
         if let Some(q) = &entity.wikidata {
-            body.push(json!({ "id": format!("https://www.wikidata.org/entity/{q}"), "purpose": "identifying" }));
+            body.push(specific_resource(&format!("https://www.wikidata.org/entity/{q}"), "identifying"));
         }
         items.push(json!({
             "id": format!("{page_url}#{}", mention.anchor),
@@ -138,7 +138,7 @@ pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
     }
     for (i, link) in article.see_also.iter().filter(|l| l.outgoing).enumerate() {
         let other = &archive.articles[link.article];
-        let mut body = vec![json!({ "id": archive.config.absolute_url(&other.path()), "type": "Text", "purpose": "linking" })];
+        let mut body = vec![specific_resource(&archive.config.absolute_url(&other.path()), "linking")];
         if let Some(why) = &link.why {
             body.push(json!({ "type": "TextualBody", "value": why, "format": "text/plain", "purpose": "describing" }));
         }
@@ -175,6 +175,12 @@ pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
         },
     });
     serde_json::to_string_pretty(&collection).unwrap_or_default()
+}
+
+/// A body that is another resource, with the role it plays. The model allows
+/// `purpose` only on specific resources and textual bodies, not on a bare IRI.
+fn specific_resource(source: &str, purpose: &str) -> Value {
+    json!({ "type": "SpecificResource", "source": source, "purpose": purpose })
 }
 
 /// Why each kind of note was made, in the W3C vocabulary.

@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod html;
 pub mod markdown;
 pub mod pages;
+pub mod search;
 pub mod templates;
 pub mod views;
 
@@ -41,6 +42,7 @@ pub fn render_site(archive: &Archive, project: &Project) -> Result<Rendered, Rep
     let templates = templates::Templates::new(&project.templates, archive.config.base_path(), assets.urls())?;
     let mut files = pages::render_pages(archive, &templates)?;
     files.extend(assets.into_files());
+    files.extend(search::search_files(archive)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Rendered { files })
 }

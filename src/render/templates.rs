@@ -45,6 +45,9 @@ impl Templates {
         let overridden: Vec<String> = overrides.iter().map(|(name, _)| name.clone()).collect();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/` (as `&#x2F;`), which HTML does not need and
+        // which makes every URL in the output unreadable.
+        tera.set_escape_fn(super::html::escape);
         if let Err(error) = tera.add_raw_templates(sources.clone()) {
             let mut report = Report::default();
             let diagnostic = template_diagnostic(&error, &overridden);

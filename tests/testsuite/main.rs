@@ -7,3 +7,4 @@ mod build;
 mod diagnostics;
 mod entities;
 mod seeds;
+mod serve;

@@ -62,6 +62,9 @@ const LANGUAGES: &[&str] = &[
     "українською",
 ];
 
+/// A furniture rule: does the line, in this zone, belong to the rule's class?
+type Rule = fn(&Facts, Zone) -> bool;
+
 /// Classifies a line as furniture, or `None` if it may be content.
 pub(crate) fn classify(f: &Facts, zone: Zone) -> Option<RemovalReason> {
     if f.len() == 0 {
@@ -73,7 +76,7 @@ pub(crate) fn classify(f: &Facts, zone: Zone) -> Option<RemovalReason> {
     if f.len() > LONG_LINE_WORDS {
         return None;
     }
-    let rules: [(RemovalReason, fn(&Facts, Zone) -> bool); 10] = [
+    let rules: [(RemovalReason, Rule); 10] = [
         (RemovalReason::Language, is_language_switch),
         (RemovalReason::Share, is_share),
         (RemovalReason::Advertisement, is_advertisement),
@@ -94,7 +97,10 @@ pub(crate) fn classify(f: &Facts, zone: Zone) -> Option<RemovalReason> {
 /// Whether a line is a heading that introduces a related-articles list, so that the
 /// bulleted lines right under it belong to the list.
 pub(crate) fn opens_related_list(f: &Facts, zone: Zone) -> bool {
-    is_related(f, zone) && f.len() <= 4
+    // A bare label ("RELATED:", "Related Articles"), not a labelled link
+    // ("RELATED: Some headline").
+    let bare = !f.lower.trim_end_matches(':').contains(':');
+    bare && f.len() <= 5 && is_related(f, zone)
 }
 
 /// Word cap depending on the zone.
@@ -172,12 +178,12 @@ fn is_language_switch(f: &Facts, _zone: Zone) -> bool {
 
 /// Share buttons: "Share on X", "Share this article", "Tweet", lone network names.
 fn is_share(f: &Facts, _zone: Zone) -> bool {
-    if f.len() > 6 {
-        return false;
-    }
     const SHARE_FOLLOWERS: &[&str] = &[
         "on", "to", "via", "with", "this", "article", "story", "page", "post", "link", "by",
     ];
+    if f.len() > 6 {
+        return false;
+    }
     if f.word(0) == "share" && (f.len() == 1 || SHARE_FOLLOWERS.contains(&f.word(1))) {
         return true;
     }
@@ -327,7 +333,13 @@ fn is_newsletter(f: &Facts, zone: Zone) -> bool {
     {
         return true;
     }
-    if f.is_any(&["subscribe", "subscribe now", "sign up", "sign up now", "subscribe here"]) {
+    if f.is_any(&[
+        "subscribe",
+        "subscribe now",
+        "sign up",
+        "sign up now",
+        "subscribe here",
+    ]) {
         return true;
     }
     let imperative = f.starts("subscribe to") || f.starts("sign up for") || f.starts("sign up to");
@@ -337,9 +349,8 @@ fn is_newsletter(f: &Facts, zone: Zone) -> bool {
 /// Copyright and legal footers: "© 2024 Foo", "Copyright© Mediacorp 2022", "Terms of
 /// use", "Privacy policy".
 fn is_copyright(f: &Facts, zone: Zone) -> bool {
-    let starts_with_mark = f.lower.starts_with('©')
-        || f.lower.starts_with("(c) ")
-        || f.lower.starts_with("copyright");
+    let starts_with_mark =
+        f.lower.starts_with('©') || f.lower.starts_with("(c) ") || f.lower.starts_with("copyright");
     let has_year_or_mark = f.lower.contains('©')
         || f.words
             .iter()
@@ -450,9 +461,6 @@ fn is_notice(f: &Facts, zone: Zone) -> bool {
 /// Gallery widgets: "Photo Gallery3 total", "Photo Selection", "View gallery", "12
 /// photos", "Check out the best photos for you."
 fn is_gallery(f: &Facts, _zone: Zone) -> bool {
-    if f.len() > 10 {
-        return false;
-    }
     const PICTURES: &[&str] = &[
         "photo",
         "photos",
@@ -463,6 +471,9 @@ fn is_gallery(f: &Facts, _zone: Zone) -> bool {
         "photographs",
         "slideshow",
     ];
+    if f.len() > 10 {
+        return false;
+    }
     if f.starts("photo gallery") || f.starts("gallery") || f.starts("photo selection") {
         return f.len() <= 5;
     }
@@ -554,7 +565,13 @@ mod tests {
 
     #[test]
     fn advertisements() {
-        for line in ["Advertisement", "ADVERTISEMENT", "Ad", "Sponsored", "Story continues below advertisement"] {
+        for line in [
+            "Advertisement",
+            "ADVERTISEMENT",
+            "Ad",
+            "Sponsored",
+            "Story continues below advertisement",
+        ] {
             assert_eq!(reason(line), Some(RemovalReason::Advertisement), "{line}");
         }
         assert_eq!(reason("Advertising revenue fell."), None);
@@ -576,7 +593,10 @@ mod tests {
             assert_eq!(reason(line), Some(RemovalReason::Navigation), "{line}");
         }
         assert_eq!(reason("About 200 people came."), None);
-        assert_eq!(reason("About the author of the report, little is known"), None);
+        assert_eq!(
+            reason("About the author of the report, little is known"),
+            None
+        );
     }
 
     #[test]
@@ -619,7 +639,10 @@ mod tests {
         }
         assert_eq!(reason("Read more about it in the report, he said."), None);
         assert!(opens_related_list(&Facts::new("RELATED:"), Zone::Edge));
-        assert!(!opens_related_list(&Facts::new("RELATED: A headline here"), Zone::Edge));
+        assert!(!opens_related_list(
+            &Facts::new("RELATED: A headline here"),
+            Zone::Edge
+        ));
     }
 
     #[test]

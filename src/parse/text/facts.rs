@@ -26,7 +26,9 @@ pub(crate) fn strip_bullet(text: &str) -> &str {
         '•' | '·' | '▪' | '●' | '◦' | '‣' | '■' | '□' => rest.trim_start(),
         // ASCII and dash bullets only count when a space follows ("-5 degrees" is not a
         // bullet).
-        '-' | '*' | '–' | '—' | '+' if rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        '-' | '*' | '–' | '—' | '+' if rest.starts_with(char::is_whitespace) => {
+            rest.trim_start()
+        }
         _ => trimmed,
     }
 }
@@ -109,8 +111,7 @@ impl Facts {
     /// The line starts with this phrase.
     pub(crate) fn starts(&self, phrase: &str) -> bool {
         let wanted: Vec<&str> = phrase.split(' ').collect();
-        self.words.len() >= wanted.len()
-            && self.words.iter().zip(&wanted).all(|(w, p)| w == p)
+        self.words.len() >= wanted.len() && self.words.iter().zip(&wanted).all(|(w, p)| w == p)
     }
 
     /// The line contains this phrase as consecutive words.
@@ -144,9 +145,8 @@ fn tokenize(lower: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut current = String::new();
     for (i, &c) in chars.iter().enumerate() {
-        let joins_apostrophe = c == '\''
-            && !current.is_empty()
-            && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        let joins_apostrophe =
+            c == '\'' && !current.is_empty() && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
         if c.is_alphanumeric() {
             let switches_class = current
                 .chars()
@@ -174,7 +174,10 @@ mod tests {
 
     #[test]
     fn tokenize_splits_digits_from_letters_and_keeps_apostrophes() {
-        assert_eq!(tokenize("photo gallery3 total"), ["photo", "gallery", "3", "total"]);
+        assert_eq!(
+            tokenize("photo gallery3 total"),
+            ["photo", "gallery", "3", "total"]
+        );
         assert_eq!(tokenize("cna's newsletters"), ["cna's", "newsletters"]);
         assert_eq!(tokenize("'quoted' words"), ["quoted", "words"]);
         assert!(tokenize("  •  ").is_empty());

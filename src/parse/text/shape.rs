@@ -10,14 +10,14 @@ use super::facts::{
 
 /// Short words that stay lower-case in Title Case headings.
 const SMALL_WORDS: &[&str] = &[
-    "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by",
-    "with", "from", "as", "vs", "via", "into", "over", "up", "per", "than", "is", "are",
+    "a", "an", "the", "and", "or", "but", "nor", "for", "of", "in", "on", "at", "to", "by", "with",
+    "from", "as", "vs", "via", "into", "over", "up", "per", "than", "is", "are",
 ];
 
 /// Name particles that may be lower-case inside a byline ("Ursula von der Leyen").
 const NAME_PARTICLES: &[&str] = &[
-    "and", "&", "de", "del", "van", "von", "der", "den", "da", "di", "du", "al", "el", "bin",
-    "le", "la",
+    "and", "&", "de", "del", "van", "von", "der", "den", "da", "di", "du", "al", "el", "bin", "le",
+    "la",
 ];
 
 /// Words that may precede "by" in a credit line ("Interview and text by …").
@@ -254,7 +254,8 @@ pub(crate) fn is_section_name(text: &str, max_words: usize) -> bool {
     words.iter().all(|w| {
         *w == "&"
             || (starts_with_uppercase(w)
-                && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\''))
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '-' || c == '\''))
     })
 }
 
@@ -330,9 +331,9 @@ fn strip_site_suffix(line: &str) -> Option<&str> {
             && tail_words.len() <= 4
             && tail.chars().count() <= 40
             && !ends_with_punctuation(tail)
-            && tail_words
-                .iter()
-                .all(|w| SMALL_WORDS.contains(w) || w.chars().next().is_some_and(|c| !c.is_lowercase()));
+            && tail_words.iter().all(|w| {
+                SMALL_WORDS.contains(w) || w.chars().next().is_some_and(|c| !c.is_lowercase())
+            });
         let long_head = head.split_whitespace().count() >= 3;
         (short_name && long_head).then_some(head)
     })
@@ -368,22 +369,23 @@ pub(crate) fn remove_repeated_sentences(text: &str) -> (String, Vec<String>) {
     let spans = sentence_spans(text);
     let mut out = String::with_capacity(text.len());
     let mut removed = Vec::new();
+    // Text before `copied_to` is already in `out` (or skipped); `last_end` is where the
+    // previous sentence, kept or removed, ended.
     let mut copied_to = 0;
-    let mut previous: Option<std::ops::Range<usize>> = None;
+    let mut last_end = 0;
+    let mut kept: Option<&str> = None;
     for span in spans {
-        if let Some(prev) = &previous {
-            let sentence = &text[span.clone()];
-            let same = collapse_whitespace(sentence) == collapse_whitespace(&text[prev.clone()]);
-            if same && sentence.split_whitespace().count() >= REPEAT_MIN_WORDS {
-                // Keep everything up to the end of the first copy; skip the gap and
-                // the second copy.
-                out.push_str(&text[copied_to..prev.end]);
-                copied_to = span.end;
-                removed.push(sentence.to_string());
-                continue;
-            }
+        let sentence = &text[span.clone()];
+        let repeat = kept.is_some_and(|k| collapse_whitespace(k) == collapse_whitespace(sentence));
+        if repeat && sentence.split_whitespace().count() >= REPEAT_MIN_WORDS {
+            // Skip the gap before the copy and the copy itself.
+            out.push_str(&text[copied_to..last_end]);
+            copied_to = span.end;
+            removed.push(sentence.to_string());
+        } else {
+            kept = Some(sentence);
         }
-        previous = Some(span);
+        last_end = span.end;
     }
     out.push_str(&text[copied_to..]);
     (out, removed)
@@ -513,9 +515,9 @@ mod tests {
             "[Interview] Daisaku Kaneko reveals “Why I am fighting against Ukraine."
         );
         assert!(h.had_suffix);
-        assert!(h
-            .repeats
-            .contains(&match_key("Interview] Daisaku Kaneko reveals “Why I am fighting against Ukraine.")));
+        assert!(h.repeats.contains(&match_key(
+            "Interview] Daisaku Kaneko reveals “Why I am fighting against Ukraine."
+        )));
         assert!(acceptable_headline(&h, false));
 
         let h = clean_headline("Dozens in Japan volunteer to fight for Ukraine - Reuters");

@@ -1,0 +1,1 @@
+//! Archive-wide warnings for `gloss check`.

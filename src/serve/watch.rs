@@ -1,0 +1,354 @@
+//! Watching the project and rebuilding it.
+//!
+//! Watched: `site.toml` (through its folder, since editors often save by replacing the
+//! file, which ends a watch on the file itself), the content folder, `templates/` and
+//! `static/`. Only changes count: reads are events too (the build's own reads would
+//! set off another build, forever). Events are debounced (one save often makes
+//! several), editor temp files are ignored, and each settled batch is one full
+//! rebuild in memory. Folders created later (a first `static/`) or replaced are
+//! picked up after the next event.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
+
+use crate::config::Config;
+use crate::diagnostics::Report;
+use crate::load::CONFIG_FILE;
+use crate::site::{self, BuildOptions};
+
+use super::events::Broadcaster;
+use super::state::{SharedSite, SiteState};
+use super::{ServeError, POLL};
+
+/// Runs builds and reports them on the terminal.
+pub(crate) struct Builder {
+    root: PathBuf,
+    base_url: String,
+    quiet: bool,
+    run_id: String,
+    generation: u64,
+    /// The previous build's warnings, so unchanged ones are not printed again and again.
+    last_warnings: Vec<String>,
+}
+
+impl Builder {
+    pub(crate) fn new(root: PathBuf, base_url: String, quiet: bool, run_id: String) -> Self {
+        Self { root, base_url, quiet, run_id, generation: 0, last_warnings: Vec::new() }
+    }
+
+    /// The first build: a failure still gives something to serve (a placeholder page
+    /// with the errors over it).
+    pub(crate) fn first_build(&mut self, site: &SharedSite) {
+        self.build(site, None);
+    }
+
+    /// Builds the site and swaps it in. On failure the last good files stay and the
+    /// errors go over them. Returns the id of the new version.
+    pub(crate) fn build(&mut self, site: &SharedSite, changed: Option<&BTreeSet<PathBuf>>) -> String {
+        self.generation += 1;
+        let build_id = format!("{}-{}", self.run_id, self.generation);
+        let started = Instant::now();
+        let options = BuildOptions { base_url: Some(self.base_url.clone()) };
+        let result = site::build(&self.root, &options);
+        let elapsed = started.elapsed();
+        match result {
+            Ok(built) => {
+                self.show_warnings(&built.warnings);
+                if !self.quiet {
+                    eprintln!("{}", success_line(changed, built.articles, built.rendered.files.len(), elapsed));
+                }
+                site.replace(SiteState::from_rendered(built.rendered, build_id.clone()));
+            }
+            Err(report) => {
+                report.emit_to_stderr();
+                self.last_warnings.clear();
+                let error = report.to_plain_text();
+                let current = site.current();
+                let next = if changed.is_none() {
+                    eprintln!("error: the site could not be built ({}); serving an error page until it is fixed", counts(&report));
+                    SiteState::placeholder(error, build_id.clone())
+                } else {
+                    eprintln!("error: rebuild failed ({}); the last good version stays up", counts(&report));
+                    current.with_error(error, build_id.clone())
+                };
+                site.replace(next);
+            }
+        }
+        build_id
+    }
+
+    /// Prints warnings when they differ from the last build's.
+    fn show_warnings(&mut self, warnings: &Report) {
+        let lines = warnings.short_lines();
+        if lines != self.last_warnings {
+            warnings.emit_to_stderr();
+            self.last_warnings = lines;
+        }
+    }
+}
+
+/// "built 5 articles (212 files) in 43 ms" or "rebuilt in 43 ms (seeds/x.toml changed)".
+fn success_line(changed: Option<&BTreeSet<PathBuf>>, articles: usize, files: usize, elapsed: Duration) -> String {
+    let ms = elapsed.as_millis();
+    match changed {
+        None => format!("built {articles} articles ({files} files) in {ms} ms"),
+        Some(changed) if changed.len() == 1 => {
+            let file = changed.iter().next().map(|p| p.display().to_string()).unwrap_or_default();
+            format!("rebuilt in {ms} ms ({file} changed)")
+        }
+        Some(changed) => format!("rebuilt in {ms} ms ({} files changed)", changed.len()),
+    }
+}
+
+fn counts(report: &Report) -> String {
+    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    match (report.error_count(), report.warning_count()) {
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+    }
+}
+
+/// However busy the folder, a rebuild starts at most this long after the first change.
+const MAX_DELAY: Duration = Duration::from_secs(2);
+
+/// What the watcher thread hands on: the paths of one change, or a watcher error.
+type Change = Result<Vec<PathBuf>, notify::Error>;
+
+/// The file watcher and what it watches.
+pub(crate) struct Watcher {
+    watcher: RecommendedWatcher,
+    events: Receiver<Change>,
+    debounce: Duration,
+    root: PathBuf,
+    content: PathBuf,
+    /// Folders with a watch on them now.
+    watched: Vec<PathBuf>,
+    /// Watched folders that were removed or replaced: their watch is gone.
+    stale: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Starts watching `root` (which must be absolute and exist).
+    pub(crate) fn new(root: &Path, debounce: Duration) -> Result<Self, ServeError> {
+        let (sender, events) = mpsc::channel();
+        let handler = move |event: notify::Result<notify::Event>| {
+            let change = match event {
+                Ok(event) if is_change(event.kind) => Ok(event.paths),
+                Ok(_) => return,
+                Err(error) => Err(error),
+            };
+            // The receiver is gone only when the server is stopping.
+            let _ = sender.send(change);
+        };
+        let watcher = notify::recommended_watcher(handler)
+            .map_err(|e| ServeError::Watch { path: root.to_path_buf(), message: e.to_string() })?;
+        let mut watcher = Self {
+            watcher,
+            events,
+            debounce,
+            root: root.to_path_buf(),
+            content: root.join(content_dir(root)),
+            watched: Vec::new(),
+            stale: BTreeSet::new(),
+        };
+        // The project folder itself must be watchable; the others are best effort
+        // (a missing content folder is already a build error).
+        watcher
+            .watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| ServeError::Watch { path: root.to_path_buf(), message: e.to_string() })?;
+        watcher.watched.push(root.to_path_buf());
+        watcher.refresh();
+        Ok(watcher)
+    }
+
+    /// Rebuilds after each settled batch of relevant changes, until told to stop.
+    pub(crate) fn run(mut self, builder: &mut Builder, site: &SharedSite, events: &Broadcaster, stop: &AtomicBool) {
+        while !stop.load(Ordering::SeqCst) {
+            let first = match self.events.recv_timeout(POLL) {
+                Ok(change) => change,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let mut changed = BTreeSet::new();
+            self.collect(first, &mut changed);
+            if !self.settle(&mut changed) {
+                return;
+            }
+            if changed.is_empty() || stop.load(Ordering::SeqCst) {
+                continue;
+            }
+            let build_id = builder.build(site, Some(&changed));
+            self.refresh();
+            events.reload(&build_id);
+        }
+    }
+
+    /// Waits until no change has come for the debounce time (or [`MAX_DELAY`] has
+    /// passed), collecting what does come. False when the watcher is gone.
+    fn settle(&mut self, changed: &mut BTreeSet<PathBuf>) -> bool {
+        let started = Instant::now();
+        loop {
+            let left = MAX_DELAY.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return true;
+            }
+            match self.events.recv_timeout(self.debounce.min(left)) {
+                Ok(change) => self.collect(change, changed),
+                Err(RecvTimeoutError::Timeout) => return true,
+                Err(RecvTimeoutError::Disconnected) => return false,
+            }
+        }
+    }
+
+    /// Adds the relevant paths of a change to `changed`, relative to the root.
+    fn collect(&mut self, change: Change, changed: &mut BTreeSet<PathBuf>) {
+        let paths = match change {
+            Ok(paths) => paths,
+            Err(error) => {
+                eprintln!("warning: file watcher: {error}");
+                return;
+            }
+        };
+        for path in paths {
+            if path != self.root && self.watched.contains(&path) {
+                self.stale.insert(path.clone());
+            }
+            if self.is_relevant(&path) {
+                changed.insert(path.strip_prefix(&self.root).unwrap_or(&path).to_path_buf());
+            }
+        }
+    }
+
+    fn is_relevant(&self, path: &Path) -> bool {
+        if is_editor_temp_file(path) {
+            return false;
+        }
+        path == self.root.join(CONFIG_FILE)
+            || (path.starts_with(&self.content) && (path == self.content || is_content_file(path)))
+            || path.starts_with(self.root.join("templates"))
+            || path.starts_with(self.root.join("static"))
+    }
+
+    /// Brings the watches up to date: the content folder may have moved (site.toml
+    /// changed), and folders may have appeared, gone or been replaced.
+    fn refresh(&mut self) {
+        self.content = self.root.join(content_dir(&self.root));
+        let targets = [
+            (self.content.clone(), RecursiveMode::NonRecursive),
+            (self.root.join("templates"), RecursiveMode::Recursive),
+            (self.root.join("static"), RecursiveMode::Recursive),
+        ];
+        let stale = std::mem::take(&mut self.stale);
+        let root = self.root.clone();
+        let mut keep = vec![root.clone()];
+        keep.extend(targets.iter().map(|(path, _)| path.clone()));
+        for dir in std::mem::take(&mut self.watched) {
+            if dir == root || (keep.contains(&dir) && !stale.contains(&dir) && dir.is_dir()) {
+                self.watched.push(dir);
+            } else {
+                let _ = self.watcher.unwatch(&dir);
+            }
+        }
+        for (dir, mode) in targets {
+            if dir.is_dir() && !self.watched.contains(&dir) {
+                match self.watcher.watch(&dir, mode) {
+                    Ok(()) => self.watched.push(dir),
+                    Err(error) => eprintln!("warning: cannot watch `{}`: {error}", dir.display()),
+                }
+            }
+        }
+    }
+}
+
+/// True for events that change something: not reads (opening or closing a file
+/// without writing), nor access-time updates. Closing a file opened for writing
+/// counts: it is the one event every save ends with.
+fn is_change(kind: EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        _ => true,
+    }
+}
+
+/// The content folder's files that the build reads (others, like the temp files of
+/// `sed -i`, come and go without mattering).
+fn is_content_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["txt", "md", "markdown", "toml"].contains(&e))
+}
+
+/// The content folder named in site.toml (`seeds` if it cannot be read: the build
+/// reports why).
+fn content_dir(root: &Path) -> PathBuf {
+    let display = Path::new(CONFIG_FILE);
+    crate::load::read_text(&root.join(CONFIG_FILE), display)
+        .ok()
+        .and_then(|text| Config::parse(display, &text).ok())
+        .map_or_else(|| Config::default().content.dir, |config| config.content.dir)
+}
+
+/// Files editors write beside the real one while saving: vim's swap files and its
+/// `4913` probe, backups ending in `~`, Emacs locks and autosaves, JetBrains' safe-write
+/// copies, and dot-files in general (which the build skips too).
+pub(crate) fn is_editor_temp_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    let has_extension = |ext: &str| {
+        Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+    };
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name == "4913"
+        || (name.starts_with('#') && name.ends_with('#'))
+        || has_extension("swp")
+        || has_extension("swo")
+        || has_extension("swx")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for name in ["seeds/.000.toml.swp", "seeds/000.toml~", "seeds/4913", "seeds/.#000.toml", "seeds/#000.toml#", "x.SWP", "a.toml___jb_tmp___"] {
+            assert!(is_editor_temp_file(Path::new(name)), "{name}");
+        }
+        for name in ["seeds/000.toml", "seeds/000.txt", "site.toml", "static/style.css", "seeds/49130.txt"] {
+            assert!(!is_editor_temp_file(Path::new(name)), "{name}");
+        }
+    }
+
+    #[test]
+    fn success_lines_name_what_changed() {
+        let one: BTreeSet<PathBuf> = [PathBuf::from("seeds/a.toml")].into();
+        let two: BTreeSet<PathBuf> = [PathBuf::from("seeds/a.toml"), PathBuf::from("site.toml")].into();
+        let ms = Duration::from_millis(43);
+        assert_eq!(success_line(Some(&one), 5, 9, ms), "rebuilt in 43 ms (seeds/a.toml changed)");
+        assert_eq!(success_line(Some(&two), 5, 9, ms), "rebuilt in 43 ms (2 files changed)");
+        assert_eq!(success_line(None, 5, 9, ms), "built 5 articles (9 files) in 43 ms");
+    }
+
+    #[test]
+    fn reads_are_not_changes() {
+        use notify::event::{CreateKind, DataChange};
+        assert!(!is_change(EventKind::Access(AccessKind::Open(AccessMode::Any))));
+        assert!(!is_change(EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(is_change(EventKind::Modify(ModifyKind::Data(DataChange::Any))));
+        assert!(is_change(EventKind::Create(CreateKind::File)));
+        assert!(is_change(EventKind::Access(AccessKind::Close(AccessMode::Write))));
+    }
+}
