@@ -164,12 +164,22 @@ impl Context {
     /// A slug from the title that no other article has set.
     fn slug(&self, title: &str, stem: &str) -> String {
         let base = Some(slugify(title)).filter(|s| !s.is_empty()).unwrap_or_else(|| slugify(stem));
-        let base = if base.is_empty() { "article".to_owned() } else { base };
+        let base = if base.is_empty() { "article".to_owned() } else { shorten_slug(&base) };
         (1..)
             .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
             .find(|slug| !self.taken_slugs.contains(slug))
             .unwrap_or(base)
     }
+}
+
+/// Cuts a slug derived from a long headline at a hyphen, so URLs stay readable.
+fn shorten_slug(slug: &str) -> String {
+    const MAX: usize = 60;
+    if slug.len() <= MAX {
+        return slug.to_owned();
+    }
+    let cut = slug[..=MAX].rfind('-').unwrap_or(MAX);
+    slug[..cut].trim_end_matches('-').to_owned()
 }
 
 fn in_content_dir(project: &Project, source_path: &Path) -> bool {
@@ -193,32 +203,31 @@ fn render_article(out: &mut String, stem: &str, document: &Document, context: &C
     out.push_str("[article]\n");
     match &document.title {
         Some(title) => {
-            let _ = writeln!(out, "title = {}", toml_string(title));
-            let _ = writeln!(out, "slug = {}", toml_string(&context.slug(title, stem)));
+            line(out, &format!("title = {}", toml_string(title)), "");
+            line(out, &format!("slug = {}", toml_string(&context.slug(title, stem))), "");
         }
         None => {
-            out.push_str("# title = \"…\"                   # no headline was found in the article\n");
-            let _ = writeln!(out, "slug = {}", toml_string(&context.slug("", stem)));
+            line(out, "# title = \"…\"", "no headline was found in the article");
+            line(out, &format!("slug = {}", toml_string(&context.slug("", stem))), "");
         }
     }
     let mut sources: Vec<&str> = context.sources.iter().map(|s| s.id.as_str()).collect();
     sources.sort_unstable();
     let known = if sources.is_empty() { "none yet: add them to _sources.toml".to_owned() } else { sources.join(", ") };
-    out.push_str("# source = \"…\"                  # an id from _sources.toml\n");
+    line(out, "# source = \"…\"", "an id from _sources.toml");
     out.push_str(&wrap_comment(&format!("known sources: {known}"), "#   "));
-    out.push_str("# url = \"https://…\"             # where the article was published\n");
-    out.push_str("# published = 2024-05-03         # a TOML date; \"2024-05\" or \"2024\" when that is all that is known\n");
+    line(out, "# url = \"https://…\"", "where the article was published");
+    line(out, "# published = 2024-05-03", "a TOML date; \"2024-05\" or \"2024\" if that is all that is known");
     match &document.byline {
-        Some(byline) => {
-            let _ = writeln!(out, "# authors = [\"…\"]               # byline found: {}", comment_text(byline));
-        }
-        None => out.push_str("# authors = [\"…\"]\n"),
+        Some(byline) => line(out, "# authors = [\"…\"]", &format!("byline found: {byline}")),
+        None => line(out, "# authors = [\"…\"]", ""),
     }
-    out.push_str("# language = \"en\"\n");
-    out.push_str("# translated_from = \"ja\"         # when the text is a translation\n");
-    out.push_str("# kind = \"news\"                  # news | interview | feature | opinion | analysis\n");
-    out.push_str("# summary = \"…\"                 # Markdown, one or two sentences\n");
-    out.push_str("# tags = [\"foreign-volunteers\"]  # lowercase words joined by hyphens\n\n");
+    line(out, "# language = \"en\"", "");
+    line(out, "# translated_from = \"ja\"", "when the text is a translation");
+    line(out, "# kind = \"news\"", "news | interview | feature | opinion | analysis");
+    line(out, "# summary = \"…\"", "Markdown, one or two sentences");
+    line(out, "# tags = [\"foreign-volunteers\"]", "lowercase words joined by hyphens");
+    out.push('\n');
 }
 
 fn render_mentions(out: &mut String, found: &[(&Entity, usize)]) {
@@ -240,37 +249,43 @@ fn render_examples(out: &mut String, context: &Context, found: &[(&Entity, usize
         .or(context.entities.first())
         .map_or(("entity-id", "the words in the article".to_owned()), |e| (e.id.as_str(), e.name.clone()));
     let other = context.other_ids.first().map_or("other-article-id", String::as_str);
-    out.push_str("\
-# [[note]]                         # a note anchored to an exact passage
-# quote = \"…\"                      # the exact words in the article
-# prefix = \"…\"                     # optional: the words just before, if the quote occurs twice
-# suffix = \"…\"                     # optional: the words just after
-# kind = \"context\"                 # correction | context | fact-check | translation | framing | comment
-# body = \"…\"                       # Markdown; [[id]] links to an article or entity
-# correct = \"…\"                    # corrections only: the corrected text
+    line(out, "# [[note]]", "a note anchored to an exact passage");
+    line(out, "# quote = \"…\"", "the exact words in the article");
+    line(out, "# prefix = \"…\"", "optional: the words just before, if the quote occurs twice");
+    line(out, "# suffix = \"…\"", "optional: the words just after");
+    line(out, "# kind = \"context\"", "correction | context | fact-check | translation | framing | comment");
+    line(out, "# body = \"…\"", "Markdown; [[id]] links to an article or entity");
+    line(out, "# correct = \"…\"", "corrections only: the corrected text");
+    out.push('\n');
+    line(out, "# [[claim]]", "a fact-check, also published as schema.org ClaimReview");
+    line(out, "# quote = \"…\"", "");
+    line(out, &format!("# claimant = {}", toml_string(person)), "an entity id");
+    line(out, "# rating = \"Misleading\"", "free text, shown as given");
+    line(out, "# body = \"…\"", "");
+    out.push('\n');
+    line(out, "# [[mention]]", "where alias matching cannot find an entity, or must be told not to");
+    line(out, &format!("# entity = {}", toml_string(mention_id)), "");
+    line(out, &format!("# quote = {}", toml_string(&mention_quote)), "");
+    line(out, "# ignore = true", "suppress a false automatic match at this quote");
+    out.push('\n');
+    line(out, "# [[see_also]]", "");
+    line(out, &format!("# article = {}", toml_string(other)), "an article id (file stem) or slug");
+    line(out, "# why = \"…\"", "");
+    out.push('\n');
+    line(out, "# [parse]", "overrides of the text parser");
+    line(out, "# drop = [\"Photo Gallery3 total\"]", "extra lines to remove");
+    line(out, "# keep = []", "lines the heuristics would remove but must stay");
+}
 
-# [[claim]]                        # a fact-check, also published as schema.org ClaimReview
-# quote = \"…\"
-");
-    let _ = writeln!(out, "# claimant = {:<22} # an entity id", toml_string(person));
-    out.push_str("\
-# rating = \"Misleading\"            # free text, shown as given
-# body = \"…\"
-
-# [[mention]]                      # where alias matching cannot find an entity, or must be told not to
-");
-    let _ = writeln!(out, "# entity = {}", toml_string(mention_id));
-    let _ = writeln!(out, "# quote = {}", comment_text(&toml_string(&mention_quote)));
-    out.push_str("# ignore = true                    # suppress a false automatic match at this quote\n\n");
-    out.push_str("# [[see_also]]\n");
-    let _ = writeln!(out, "# article = {:<21} # an article id (file stem) or slug", toml_string(other));
-    out.push_str("\
-# why = \"…\"
-
-# [parse]                          # overrides of the text parser
-# drop = [\"Photo Gallery3 total\"]  # extra lines to remove
-# keep = []                        # lines the heuristics would remove but must stay
-");
+/// One line of the file, with an aligned trailing comment when there is one.
+fn line(out: &mut String, code: &str, comment: &str) {
+    const COLUMN: usize = 36;
+    let code = comment_text(code);
+    if comment.is_empty() {
+        let _ = writeln!(out, "{code}");
+    } else {
+        let _ = writeln!(out, "{code:<width$} # {}", comment_text(comment), width = COLUMN - 1);
+    }
 }
 
 /// A TOML basic string: quotes, backslashes and control characters escaped.
@@ -332,6 +347,14 @@ mod tests {
             let parsed: toml::Table = toml::from_str(&format!("x = {}", toml_string(text))).expect("valid TOML");
             assert_eq!(parsed["x"].as_str(), Some(text));
         }
+    }
+
+    #[test]
+    fn long_slugs_are_cut_at_a_hyphen() {
+        let slug = shorten_slug("interview-daisaku-kaneko-the-only-japanese-volunteer-soldier-in-the-russian-army");
+        assert_eq!(slug, "interview-daisaku-kaneko-the-only-japanese-volunteer-soldier");
+        assert!(crate::model::is_slug(&slug));
+        assert_eq!(shorten_slug("short-one"), "short-one");
     }
 
     #[test]

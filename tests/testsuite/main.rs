@@ -4,7 +4,10 @@ mod support;
 
 mod anchoring;
 mod build;
+mod deploy;
 mod diagnostics;
 mod entities;
+mod search;
 mod seeds;
 mod serve;
+mod new;

@@ -394,3 +394,19 @@ fn odd_inputs_do_not_panic() {
     }
     assert_eq!(parse(""), Document::default());
 }
+
+#[test]
+fn markdown_prefixes_parse_consistently() {
+    let source = "# T\n\nBy Jane Doe\n\n> *q* [l](u)\n\n- a\n  - b\n\n| x | y |\n|---|:-:|\n| 1 | 2 |\n\nText[^n] `c`  \nmore <b>x</b>\n\n[^n]: Note.\n\n```py\nprint()\n```\n\n---\n";
+    for cut in (0..=source.len()).filter(|&i| source.is_char_boundary(i)) {
+        let prefix = &source[..cut];
+        assert_consistent(&parse(prefix));
+        assert_consistent(&parse(&prefix.replace('\n', "\r\n")));
+    }
+    for seed in [
+        include_str!("../../../seeds/000_3b4df888474cdb9e.txt"),
+        include_str!("../../../seeds/004_ed447884a5e1566c.txt"),
+    ] {
+        assert_consistent(&parse(seed));
+    }
+}

@@ -533,3 +533,16 @@ fn odd_inputs_do_not_panic() {
         "a lone CR is not a line break"
     );
 }
+
+#[test]
+fn truncated_seeds_parse_consistently() {
+    for source in SEEDS {
+        let cuts = (0..source.len())
+            .step_by(41)
+            .filter(|&i| source.is_char_boundary(i));
+        for cut in cuts {
+            let doc = parse(&source[..cut]);
+            assert_consistent(&doc);
+        }
+    }
+}
