@@ -401,8 +401,7 @@ impl<'a> BodyWriter<'a> {
                         skip_until = span.range.end;
                         continue;
                     }
-                    self.open(span);
-                    stack.push(s);
+                    self.open_keeping_links_whole(&spans, &mut stack, s);
                 }
                 if span.range.start == position && span.range.end == position {
                     self.point(&span.element);
@@ -419,6 +418,32 @@ impl<'a> BodyWriter<'a> {
             self.marker(number);
         }
         ended_notes
+    }
+
+    /// Opens span `s`. A link (or mention) that outlives open marks or typographic
+    /// spans would have to be cut in two at their end; instead those are closed here
+    /// and reopened inside it, so a reader sees one link and a split highlight.
+    fn open_keeping_links_whole(&mut self, spans: &[Span<'a>], stack: &mut Vec<usize>, s: usize) {
+        let span = &spans[s];
+        let rank = span.element.rank();
+        let cut = stack
+            .iter()
+            .position(|&open| spans[open].range.end < span.range.end && spans[open].element.rank() > rank);
+        let mut reopen = Vec::new();
+        if let Some(cut) = cut {
+            while stack.len() > cut {
+                if let Some(open) = stack.pop() {
+                    self.close(&spans[open].element);
+                    reopen.push(open);
+                }
+            }
+        }
+        self.open(span);
+        stack.push(s);
+        for open in reopen.into_iter().rev() {
+            self.open(&spans[open]);
+            stack.push(open);
+        }
     }
 
     fn text(&mut self, text: &str) {

@@ -90,11 +90,17 @@ pub struct Record {
 /// The search index and Pagefind's scripts, as files under [`BUNDLE_DIR`].
 pub fn search_files(archive: &Archive) -> Result<Vec<OutputFile>, Report> {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
-    let views = Views { archive, markdown: &markdown };
+    let views = Views {
+        archive,
+        markdown: &markdown,
+    };
     let records = records(&views);
     let files = build_index(&archive.config.language, records).map_err(|e| {
         let mut report = Report::default();
-        report.push(Diagnostic::error("search/", format!("cannot build the search index: {e}")));
+        report.push(Diagnostic::error(
+            "search/",
+            format!("cannot build the search index: {e}"),
+        ));
         report
     })?;
     Ok(files.into_iter().filter_map(output_file).collect())
@@ -103,7 +109,11 @@ pub fn search_files(archive: &Archive) -> Result<Vec<OutputFile>, Report> {
 /// Every record, in a fixed order: articles newest first, then entities.
 pub fn records(views: &Views<'_>) -> Vec<Record> {
     let archive = views.archive;
-    let mut records: Vec<Record> = archive.newest_first().into_iter().map(|i| article_record(views, i)).collect();
+    let mut records: Vec<Record> = archive
+        .newest_first()
+        .into_iter()
+        .map(|i| article_record(views, i))
+        .collect();
     records.extend((0..archive.registry.entities.len()).map(|e| entity_record(views, e)));
     records
 }
@@ -128,7 +138,10 @@ fn article_record(views: &Views<'_>, index: usize) -> Record {
         }
     }
     if !entities.is_empty() {
-        push_paragraph(&mut content, &entities.iter().copied().collect::<Vec<_>>().join(", "));
+        push_paragraph(
+            &mut content,
+            &entities.iter().copied().collect::<Vec<_>>().join(", "),
+        );
     }
 
     let mut record_meta = BTreeMap::from([("title".to_owned(), article.title.clone())]);
@@ -144,9 +157,22 @@ fn article_record(views: &Views<'_>, index: usize) -> Record {
     if let Some(kind) = &meta.kind {
         filters.insert("kind".to_owned(), vec![kind.get_ref().as_str().to_owned()]);
     }
-    insert_nonempty(&mut filters, "tag", meta.tags.iter().map(|t| t.get_ref().clone()).collect());
-    insert_nonempty(&mut filters, "entity", entities.into_iter().map(str::to_owned).collect());
-    Record { url: views.url(&article.path()), content, meta: record_meta, filters }
+    insert_nonempty(
+        &mut filters,
+        "tag",
+        meta.tags.iter().map(|t| t.get_ref().clone()).collect(),
+    );
+    insert_nonempty(
+        &mut filters,
+        "entity",
+        entities.into_iter().map(str::to_owned).collect(),
+    );
+    Record {
+        url: views.url(&article.path()),
+        content,
+        meta: record_meta,
+        filters,
+    }
 }
 
 /// An entity page: found by its name, aliases and description; filtered as itself, so
@@ -189,11 +215,20 @@ fn insert_nonempty(filters: &mut BTreeMap<String, Vec<String>>, key: &str, value
 fn build_index(language: &str, records: Vec<Record>) -> Result<Vec<SyntheticFile>, BoxError> {
     let runtime = tokio::runtime::Builder::new_current_thread().build()?;
     runtime.block_on(async {
-        let options = PagefindServiceConfig::builder().force_language(language.to_owned()).build();
+        let options = PagefindServiceConfig::builder()
+            .force_language(language.to_owned())
+            .build();
         let mut index = PagefindIndex::new(Some(options))?;
         for record in records {
             index
-                .add_custom_record(record.url, record.content, language.to_owned(), Some(record.meta), Some(record.filters), None)
+                .add_custom_record(
+                    record.url,
+                    record.content,
+                    language.to_owned(),
+                    Some(record.meta),
+                    Some(record.filters),
+                    None,
+                )
                 .await?;
         }
         Ok(index.get_files().await?)
@@ -206,7 +241,10 @@ fn output_file(file: SyntheticFile) -> Option<OutputFile> {
     if UNUSED.contains(&name.as_str()) {
         return None;
     }
-    Some(OutputFile { path: format!("{BUNDLE_DIR}{name}"), contents: file.contents })
+    Some(OutputFile {
+        path: format!("{BUNDLE_DIR}{name}"),
+        contents: file.contents,
+    })
 }
 
 #[cfg(test)]
@@ -224,12 +262,19 @@ mod tests {
 
     #[test]
     fn index_is_deterministic_and_under_the_bundle_dir() {
-        let records = vec![record("/a/", "Kaneko went to Izium"), record("/b/", "Another volunteer")];
+        let records = vec![
+            record("/a/", "Kaneko went to Izium"),
+            record("/b/", "Another volunteer"),
+        ];
         let first = build_index("en", records.clone()).expect("index");
         let second = build_index("en", records).expect("index");
-        let names = |files: &[SyntheticFile]| files.iter().map(|f| f.filename.clone()).collect::<Vec<_>>();
+        let names =
+            |files: &[SyntheticFile]| files.iter().map(|f| f.filename.clone()).collect::<Vec<_>>();
         assert_eq!(names(&first), names(&second));
-        assert!(first.iter().zip(&second).all(|(a, b)| a.contents == b.contents));
+        assert!(first
+            .iter()
+            .zip(&second)
+            .all(|(a, b)| a.contents == b.contents));
         let outputs: Vec<OutputFile> = first.into_iter().filter_map(output_file).collect();
         assert!(outputs.iter().all(|f| f.path.starts_with(BUNDLE_DIR)));
         assert!(outputs.iter().any(|f| f.path == "pagefind/pagefind.js"));
@@ -239,6 +284,8 @@ mod tests {
     #[test]
     fn empty_archive_still_gets_the_scripts() {
         let files = build_index("en", Vec::new()).expect("index");
-        assert!(files.iter().any(|f| f.filename.to_string_lossy() == "pagefind.js"));
+        assert!(files
+            .iter()
+            .any(|f| f.filename.to_string_lossy() == "pagefind.js"));
     }
 }

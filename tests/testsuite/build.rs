@@ -1,1 +1,137 @@
-//! build tests
+//! `gloss build`: output folder safety, escaping, templates, Markdown articles.
+
+use std::fs;
+
+use crate::support::{attrs, texts, Archive};
+
+const ARTICLE: &str = "A headline about <b>bold</b> & \"quotes\"\n\nFirst paragraph mentions <script>alert(1)</script> here.\n\nSecond paragraph.\n";
+
+#[test]
+fn article_and_annotation_text_is_escaped() {
+    let site = Archive::new()
+        .article("a.txt", ARTICLE)
+        .annotation(
+            "a.toml",
+            r#"[article]
+slug = "a"
+summary = "Summary with <img src=x onerror=alert(1)> and **bold**"
+tags = ["x"]
+
+[[note]]
+quote = "<script>alert(1)</script>"
+kind = "comment"
+body = "Body with <script>alert(2)</script> and [link](javascript:alert(3))."
+"#,
+        )
+        .build();
+    let page = site.page("articles/a/");
+    assert!(!page.contains("<script>alert"), "unescaped script in page");
+    assert!(!page.contains("onerror"), "unsanitised attribute in page");
+    assert!(!page.contains("javascript:"), "script link in page");
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let html = site.html("articles/a/");
+    assert_eq!(texts(&html, "h1").concat().trim(), "A headline about <b>bold</b> & \"quotes\"");
+    assert_eq!(texts(&html, "article mark.note-comment").concat(), "<script>alert(1)</script>");
+    let home = site.page("");
+    assert!(!home.contains("onerror"));
+}
+
+#[test]
+fn failed_build_leaves_the_previous_site_untouched() {
+    let archive = Archive::new().article("a.txt", ARTICLE);
+    let archive = archive.build().archive;
+    let before = fs::read_to_string(archive.root().join("public/index.html")).expect("first build");
+    let archive = archive.annotation("a.toml", "[article]\ntitle = \n");
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1);
+    assert!(stderr.contains("seeds/a.toml:2:9"), "{stderr}");
+    let after = fs::read_to_string(archive.root().join("public/index.html")).expect("site still there");
+    assert_eq!(before, after);
+    let leftovers: Vec<_> = fs::read_dir(archive.root())
+        .expect("root")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".public"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary folders left behind");
+}
+
+#[test]
+fn refuses_to_write_into_sources_or_foreign_folders() {
+    let archive = Archive::new().article("a.txt", ARTICLE).file("mine/keep.txt", "my notes");
+    for folder in [".", "seeds", "templates", "mine"] {
+        let output = archive.run(&["build", "--output", folder]);
+        assert_eq!(output.status.code(), Some(1), "--output {folder} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("refusing to write the site here"), "{stderr}");
+    }
+    assert_eq!(fs::read_to_string(archive.root().join("mine/keep.txt")).expect("kept"), "my notes");
+    assert!(archive.root().join("seeds/a.txt").exists());
+}
+
+#[test]
+fn rebuilding_replaces_the_previous_output() {
+    let archive = Archive::new().article("a.txt", ARTICLE).annotation("a.toml", "[article]\nslug = \"old\"\n");
+    let archive = archive.build().archive;
+    assert!(archive.root().join("public/articles/old/index.html").exists());
+    let archive = archive.annotation("a.toml", "[article]\nslug = \"new\"\n");
+    let site = archive.build();
+    assert!(site.output().join("articles/new/index.html").exists());
+    assert!(!site.output().join("articles/old").exists(), "stale page kept");
+}
+
+#[test]
+fn project_templates_override_built_in_ones_file_by_file() {
+    let site = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file("templates/404.html", "<!doctype html><title>custom</title><p>Custom not found: {{ site.title }}</p>")
+        .build();
+    assert!(site.page("404.html").contains("Custom not found: Test archive"));
+    // Other pages still use the built-in templates.
+    assert!(site.page("").contains("<main"));
+}
+
+#[test]
+fn template_errors_name_the_template() {
+    let archive = Archive::new().article("a.txt", ARTICLE).file("templates/index.html", "{% extends \"base.html\" %}{% block content %}{{ nothing.here }}{% endblock %}");
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1);
+    assert!(stderr.contains("templates/index.html"), "{stderr}");
+    assert!(stderr.contains("nothing.here"), "{stderr}");
+}
+
+#[test]
+fn markdown_articles_render_with_code_highlighting() {
+    let site = Archive::new()
+        .article(
+            "m.md",
+            "# A Markdown article\n\nSome *emphasis*, a [link](https://example.org), and `code`.\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nA footnote.[^1]\n\n[^1]: The note.\n",
+        )
+        .build();
+    let html = site.html("articles/a-markdown-article/");
+    assert_eq!(texts(&html, "h1").concat().trim(), "A Markdown article");
+    assert_eq!(texts(&html, "article em").concat(), "emphasis");
+    assert!(attrs(&html, "article a", "href").contains(&"https://example.org".to_owned()));
+    assert!(!texts(&html, "pre.code code span[class^=\"hl-\"]").is_empty(), "code not highlighted");
+    assert_eq!(texts(&html, "article td").concat(), "12");
+    let css: Vec<String> = site.files().into_iter().filter(|f| f.starts_with("static/syntax.")).collect();
+    assert_eq!(css.len(), 1);
+    assert!(site.file(&css[0]).contains("prefers-color-scheme: dark"));
+}
+
+#[test]
+fn non_utf8_articles_are_rejected_with_the_file_named() {
+    let archive = Archive::new();
+    fs::write(archive.root().join("seeds/latin1.txt"), b"Title\n\ncaf\xe9\n").expect("write");
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1);
+    assert!(stderr.contains("seeds/latin1.txt"), "{stderr}");
+    assert!(stderr.contains("not valid UTF-8"), "{stderr}");
+}
+
+#[test]
+fn bom_and_crlf_articles_are_read() {
+    let site = Archive::new().article("w.txt", "\u{feff}Windows headline\r\n\r\nA paragraph from Windows.\r\n").build();
+    let html = site.html("articles/windows-headline/");
+    assert_eq!(texts(&html, "h1").concat().trim(), "Windows headline");
+    assert!(site.file("articles/windows-headline/text.txt").starts_with("A paragraph from Windows."));
+}

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-use crate::support::{attrs, texts, Archive, Site};
+use crate::support::{attrs, reader_texts, texts, Archive, Site};
 
 const ARTICLES: [(&str, &str); 5] = [
     ("000_3b4df888474cdb9e", "kaneko-friday-interview"),
@@ -20,37 +20,12 @@ fn seed_site() -> &'static Site {
 
 /// The text a reader sees in `<article>`, without note markers and margin notes.
 fn article_text(site: &Site, slug: &str) -> String {
-    let html = site.html(&format!("articles/{slug}/"));
-    let selector = scraper::Selector::parse("article").expect("selector");
-    let mut text = String::new();
-    for article in html.select(&selector) {
-        collect_reader_text(article, &mut text);
-    }
-    text
+    reader_texts(&site.html(&format!("articles/{slug}/")), "article").concat()
 }
 
 /// Only the article body (not the notes listed after it).
 fn body_text(site: &Site, slug: &str) -> String {
-    let html = site.html(&format!("articles/{slug}/"));
-    let selector = scraper::Selector::parse("article .article-body").expect("selector");
-    let mut text = String::new();
-    for body in html.select(&selector) {
-        collect_reader_text(body, &mut text);
-    }
-    text
-}
-
-fn collect_reader_text(element: scraper::ElementRef<'_>, out: &mut String) {
-    for child in element.children() {
-        if let Some(text) = child.value().as_text() {
-            out.push_str(text);
-        } else if let Some(child) = scraper::ElementRef::wrap(child) {
-            let class = child.value().attr("class").unwrap_or_default();
-            if !class.contains("note-ref") && !class.contains("sidenotes") {
-                collect_reader_text(child, out);
-            }
-        }
-    }
+    reader_texts(&site.html(&format!("articles/{slug}/")), "article .article-body").concat()
 }
 
 #[test]

@@ -172,3 +172,29 @@ pub fn attrs(html: &scraper::Html, selector: &str, attribute: &str) -> Vec<Strin
     let selector = scraper::Selector::parse(selector).expect("selector");
     html.select(&selector).filter_map(|e| e.value().attr(attribute).map(str::to_owned)).collect()
 }
+
+/// The texts of matching elements as a reader sees them: without note markers and
+/// margin notes.
+pub fn reader_texts(html: &scraper::Html, selector: &str) -> Vec<String> {
+    let selector = scraper::Selector::parse(selector).expect("selector");
+    html.select(&selector)
+        .map(|element| {
+            let mut text = String::new();
+            collect_reader_text(element, &mut text);
+            text
+        })
+        .collect()
+}
+
+fn collect_reader_text(element: scraper::ElementRef<'_>, out: &mut String) {
+    for child in element.children() {
+        if let Some(text) = child.value().as_text() {
+            out.push_str(text);
+        } else if let Some(child) = scraper::ElementRef::wrap(child) {
+            let class = child.value().attr("class").unwrap_or_default();
+            if !class.contains("note-ref") && !class.contains("sidenotes") {
+                collect_reader_text(child, out);
+            }
+        }
+    }
+}

@@ -110,16 +110,20 @@ impl Facts {
 
     /// The line starts with this phrase.
     pub(crate) fn starts(&self, phrase: &str) -> bool {
-        let wanted: Vec<&str> = phrase.split(' ').collect();
-        self.words.len() >= wanted.len() && self.words.iter().zip(&wanted).all(|(w, p)| w == p)
+        let len = phrase.split(' ').count();
+        self.words.len() >= len
+            && self.words[..len]
+                .iter()
+                .map(String::as_str)
+                .eq(phrase.split(' '))
     }
 
     /// The line contains this phrase as consecutive words.
     pub(crate) fn has(&self, phrase: &str) -> bool {
-        let wanted: Vec<&str> = phrase.split(' ').collect();
+        let len = phrase.split(' ').count();
         self.words
-            .windows(wanted.len())
-            .any(|window| window.iter().zip(&wanted).all(|(w, p)| w == p))
+            .windows(len)
+            .any(|window| window.iter().map(String::as_str).eq(phrase.split(' ')))
     }
 
     /// The line contains at least one of these phrases.
