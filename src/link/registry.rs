@@ -243,18 +243,22 @@ fn duplicate_errors(
     entities: &[(Entity, Range<usize>, Vec<Spanned<String>>)],
 ) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
+    // In file order, so the error points at the second use, where the editor is
+    // most likely to have just added it.
+    let mut in_file_order: Vec<&(Entity, Range<usize>, Vec<Spanned<String>>)> = entities.iter().collect();
+    in_file_order.sort_by_key(|(_, span, _)| span.start);
     let mut ids: BTreeMap<&str, &Entity> = BTreeMap::new();
-    for (entity, id_span, _) in entities {
+    for (entity, id_span, _) in &in_file_order {
         if let Some(first) = ids.insert(&entity.id, entity) {
             errors.push(
                 Diagnostic::error(path, format!("duplicate entity id `{}`", entity.id))
-                    .with_span(Some(id_span.clone()))
+                    .with_span(Some((*id_span).clone()))
                     .with_note(format!("it is already a {} id", first.kind.key())),
             );
         }
     }
     let mut names: BTreeMap<String, &str> = BTreeMap::new();
-    for (entity, id_span, aliases) in entities {
+    for (entity, id_span, aliases) in &in_file_order {
         let mut surfaces: Vec<(&str, Range<usize>)> = vec![(entity.name.as_str(), id_span.clone())];
         surfaces.extend(aliases.iter().map(|a| (a.get_ref().as_str(), a.span())));
         for (surface, span) in surfaces {
