@@ -33,7 +33,8 @@ pub struct Mention {
     pub range: Range<usize>,
     /// Index into [`Registry::entities`].
     pub entity: usize,
-    /// Stable anchor id within the article page: `m1`, `m2`, … in text order.
+    /// Stable anchor id within the article page: `m-<entity id>-<n>`, the entity's
+    /// n-th mention in the article.
     pub anchor: String,
 }
 
@@ -301,10 +302,16 @@ fn find_mentions(
         }
     }
     found.sort_by_key(|(range, _)| (range.start, range.end));
+    // Numbered per entity, so a new mention of one entity does not renumber (and
+    // break links to) the mentions of every other.
+    let mut seen = vec![0_usize; registry.entities.len()];
     found
         .into_iter()
-        .enumerate()
-        .map(|(i, (range, entity))| Mention { range, entity, anchor: format!("m{}", i + 1) })
+        .map(|(range, entity)| {
+            seen[entity] += 1;
+            let anchor = format!("m-{}-{}", registry.entities[entity].id, seen[entity]);
+            Mention { range, entity, anchor }
+        })
         .collect()
 }
 

@@ -41,10 +41,10 @@ fn mentions_are_longest_whole_word_matches_linked_to_entity_pages() {
     assert_eq!(texts(&html, "article a.mention-organization"), ["NATO"]);
     // Each mention has a stable anchor the entity page links to.
     let ids = attrs(&html, "article a.mention", "id");
-    assert_eq!(ids, ["m1", "m2", "m3", "m4", "m5"]);
+    assert_eq!(ids, ["m-kei-kato-1", "m-avdiivka-1", "m-kei-kato-2", "m-taro-kato-1", "m-nato-1"]);
     let kei = site.html("people/kei-kato/");
     let spots = attrs(&kei, "main a", "href");
-    assert!(spots.contains(&"/articles/a/#m1".to_owned()), "{spots:?}");
+    assert!(spots.contains(&"/articles/a/#m-kei-kato-1".to_owned()), "{spots:?}");
 }
 
 #[test]

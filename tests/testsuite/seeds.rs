@@ -241,7 +241,7 @@ fn avdiivka_page_links_each_spelling_to_its_spot() {
         assert!(page.contains(spelling), "Avdiivka page lacks {spelling}");
     }
     for slug in ["kaneko-friday-interview", "kaneko-rt"] {
-        let spots: Vec<&String> = links.iter().filter(|l| l.starts_with(&format!("/articles/{slug}/#m"))).collect();
+        let spots: Vec<&String> = links.iter().filter(|l| l.starts_with(&format!("/articles/{slug}/#m-"))).collect();
         assert!(!spots.is_empty(), "no link to a mention in {slug}: {links:?}");
         let article = site.page(&format!("articles/{slug}/"));
         for spot in spots {
