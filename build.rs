@@ -7,7 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn main() {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let root =
+        PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let mut out = String::new();
     for (constant, folder) in [("TEMPLATES", "templates"), ("STATIC_FILES", "static")] {
         println!("cargo:rerun-if-changed={folder}");
@@ -15,10 +16,14 @@ fn main() {
         let mut files = Vec::new();
         collect(&dir, &dir, &mut files);
         files.sort();
-        let _ = writeln!(out, "pub const {constant}: &[(&str, &[u8])] = &[");
+        let _ = writeln!(out, "pub(crate) const {constant}: &[(&str, &[u8])] = &[");
         for (name, path) in files {
             println!("cargo:rerun-if-changed={}", path.display());
-            let _ = writeln!(out, "    ({name:?}, include_bytes!({:?})),", path.display().to_string());
+            let _ = writeln!(
+                out,
+                "    ({name:?}, include_bytes!({:?})),",
+                path.display().to_string()
+            );
         }
         out.push_str("];\n");
     }
@@ -27,7 +32,9 @@ fn main() {
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if entry.file_name().to_string_lossy().starts_with('.') {
@@ -36,7 +43,11 @@ fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {
         if path.is_dir() {
             collect(base, &path, files);
         } else if let Ok(rel) = path.strip_prefix(base) {
-            let name = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/");
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
             files.push((name, path));
         }
     }

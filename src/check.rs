@@ -26,7 +26,9 @@ pub fn check_links(dir: &Path, base_path: &str) -> LinkReport {
     let mut ids: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut pages: Vec<(String, String)> = Vec::new();
     for rel in &html {
-        let Ok(text) = std::fs::read_to_string(dir.join(rel)) else { continue };
+        let Ok(text) = std::fs::read_to_string(dir.join(rel)) else {
+            continue;
+        };
         ids.insert((*rel).clone(), element_ids(&text));
         pages.push(((*rel).clone(), text));
     }
@@ -57,7 +59,9 @@ fn check_reference(
         return;
     }
     result.checked += 1;
-    let (path_part, fragment) = url.split_once('#').map_or((url, None), |(p, f)| (p, Some(f)));
+    let (path_part, fragment) = url
+        .split_once('#')
+        .map_or((url, None), |(p, f)| (p, Some(f)));
     let path_part = path_part.split('?').next().unwrap_or("");
     let target = if path_part.is_empty() {
         Some(page.to_owned())
@@ -65,15 +69,21 @@ fn check_reference(
         resolve(page, path_part, base_path)
     };
     let Some(target) = target.and_then(|t| existing_file(&t, existing)) else {
-        result.report.push(Diagnostic::error(page, format!("broken link `{url}`: no such file in the site")));
+        result.report.push(Diagnostic::error(
+            page,
+            format!("broken link `{url}`: no such file in the site"),
+        ));
         return;
     };
     if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-        let found = ids.get(&target).is_some_and(|set| set.contains(&percent_decode(fragment)));
+        let found = ids
+            .get(&target)
+            .is_some_and(|set| set.contains(&percent_decode(fragment)));
         if !found && target.ends_with(".html") {
-            result
-                .report
-                .push(Diagnostic::error(page, format!("broken fragment `{url}`: `{target}` has no element with id `{fragment}`")));
+            result.report.push(Diagnostic::error(
+                page,
+                format!("broken fragment `{url}`: `{target}` has no element with id `{fragment}`"),
+            ));
         }
     }
 }
@@ -83,10 +93,17 @@ fn resolve(page: &str, url: &str, base_path: &str) -> Option<String> {
     let url = percent_decode(url);
     let joined = if let Some(absolute) = url.strip_prefix('/') {
         let base = base_path.trim_start_matches('/');
-        absolute.strip_prefix(base).map(str::to_owned).or_else(|| (base.is_empty()).then(|| absolute.to_owned()))?
+        absolute
+            .strip_prefix(base)
+            .map(str::to_owned)
+            .or_else(|| (base.is_empty()).then(|| absolute.to_owned()))?
     } else {
         let folder = page.rsplit_once('/').map_or("", |(f, _)| f);
-        if folder.is_empty() { url.clone() } else { format!("{folder}/{url}") }
+        if folder.is_empty() {
+            url.clone()
+        } else {
+            format!("{folder}/{url}")
+        }
     };
     let mut parts: Vec<&str> = Vec::new();
     for part in joined.split('/') {
@@ -175,13 +192,20 @@ fn percent_decode(text: &str) -> String {
 }
 
 fn collect_files(base: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path: PathBuf = entry.path();
         if path.is_dir() {
             collect_files(base, &path, out);
         } else if let Ok(rel) = path.strip_prefix(base) {
-            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"));
+            out.push(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            );
         }
     }
 }
@@ -192,9 +216,18 @@ mod tests {
 
     #[test]
     fn resolves_absolute_relative_and_subpath_links() {
-        assert_eq!(resolve("a/b/index.html", "/x/", "/").as_deref(), Some("x/index.html"));
-        assert_eq!(resolve("a/b/index.html", "../c.txt", "/").as_deref(), Some("a/c.txt"));
-        assert_eq!(resolve("index.html", "/archive/tags/", "/archive/").as_deref(), Some("tags/index.html"));
+        assert_eq!(
+            resolve("a/b/index.html", "/x/", "/").as_deref(),
+            Some("x/index.html")
+        );
+        assert_eq!(
+            resolve("a/b/index.html", "../c.txt", "/").as_deref(),
+            Some("a/c.txt")
+        );
+        assert_eq!(
+            resolve("index.html", "/archive/tags/", "/archive/").as_deref(),
+            Some("tags/index.html")
+        );
         assert_eq!(resolve("index.html", "/tags/", "/archive/"), None);
         assert_eq!(percent_decode("a%20b"), "a b");
     }

@@ -12,7 +12,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "gloss", version, about, long_about, propagate_version = true)]
 pub(crate) struct Cli {
     /// The project folder (where site.toml is)
-    #[arg(long, short = 'C', global = true, value_name = "DIR", default_value = ".")]
+    #[arg(
+        long,
+        short = 'C',
+        global = true,
+        value_name = "DIR",
+        default_value = "."
+    )]
     pub(crate) root: PathBuf,
 
     /// Print only errors and warnings

@@ -76,19 +76,25 @@ impl Default for Config {
 
 impl Default for ContentConfig {
     fn default() -> Self {
-        Self { dir: PathBuf::from("seeds") }
+        Self {
+            dir: PathBuf::from("seeds"),
+        }
     }
 }
 
 impl Default for BuildConfig {
     fn default() -> Self {
-        Self { output: PathBuf::from("public") }
+        Self {
+            output: PathBuf::from("public"),
+        }
     }
 }
 
 impl Default for LinksConfig {
     fn default() -> Self {
-        Self { mentions: MentionLinks::All }
+        Self {
+            mentions: MentionLinks::All,
+        }
     }
 }
 
@@ -152,7 +158,10 @@ mod tests {
         let mut config = Config::default();
         config.set_base_url("https://example.org/archive");
         assert_eq!(config.base_path(), "/archive/");
-        assert_eq!(config.absolute_url("/tags/x/"), "https://example.org/archive/tags/x/");
+        assert_eq!(
+            config.absolute_url("/tags/x/"),
+            "https://example.org/archive/tags/x/"
+        );
         config.set_base_url("https://example.org");
         assert_eq!(config.base_path(), "/");
         config.set_base_url("/");

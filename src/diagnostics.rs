@@ -98,7 +98,10 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 /// The closest candidate to `given` among `candidates`, if one is close enough to be a
 /// plausible typo. Used for every "did you mean" hint.
-pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(given, candidate), candidate))

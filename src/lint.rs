@@ -1,1 +1,271 @@
-//! Archive-wide warnings for `gloss check`.
+//! Archive-wide warnings for `gloss check`: things that build fine but are probably
+//! not what the editor meant.
+//!
+//! - an article without an annotation file (published with parsed metadata only);
+//! - an entity that no article mentions (a typo in its name, or a leftover);
+//! - an alias that never matches (misspelt, or always inside a longer name);
+//! - a `[parse] drop` or `keep` line that matches no line of the article (a typo
+//!   there is otherwise invisible: the line simply stays or goes).
+//!
+//! These are only warnings, and only `check` computes them: a build need not pay for
+//! a second pass over every article.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::annotate::AnnotationFile;
+use crate::diagnostics::{Diagnostic, Report};
+use crate::link::{Archive, Entity, MentionMatcher};
+use crate::load::{ArticleSource, Project};
+use crate::parse::{self, Format};
+
+/// Every archive-wide warning, with the texts of the files they point into.
+pub fn archive_warnings(project: &Project, archive: &Archive) -> Report {
+    let mut report = Report::default();
+    report.extend(missing_annotations(project));
+    report.extend(entity_warnings(project, archive));
+    report.extend(
+        project
+            .articles
+            .par_iter()
+            .flat_map_iter(unmatched_overrides)
+            .collect::<Vec<_>>(),
+    );
+    attach_sources(project, &mut report);
+    report
+}
+
+/// Articles published without an annotation file.
+pub fn missing_annotations(project: &Project) -> Vec<Diagnostic> {
+    project
+        .articles
+        .iter()
+        .filter(|article| article.annotation.is_none())
+        .map(|article| {
+            Diagnostic::warning(&article.source.path, "article has no annotation file")
+                .with_note("it is published with the metadata the parser finds, and no notes")
+                .with_hint(format!(
+                    "create one with `gloss new {}`",
+                    article.source.path.display()
+                ))
+        })
+        .collect()
+}
+
+/// Entities no article mentions, and aliases that never match any article's text.
+pub fn entity_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> {
+    let entities = &archive.registry.entities;
+    if entities.is_empty() {
+        return Vec::new();
+    }
+    let registry_text = project
+        .entities
+        .as_ref()
+        .map_or("", |file| file.text.as_str());
+    let path = &archive.registry.entities_path;
+    let mentioned: Vec<bool> = archive
+        .mentions_by_entity()
+        .iter()
+        .map(|m| !m.is_empty())
+        .collect();
+    let matcher = MentionMatcher::new(entities);
+    let used = used_surfaces(&matcher, archive);
+    let mut diagnostics = Vec::new();
+    for (index, entity) in entities.iter().enumerate() {
+        if !mentioned.get(index).copied().unwrap_or(true) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    path,
+                    format!("entity `{}` is never mentioned in any article", entity.id),
+                )
+                .with_span(entity.span.clone())
+                .with_hint("check its name and aliases against the articles, or remove it"),
+            );
+        }
+    }
+    for surface in 0..matcher.surface_count() {
+        let (Some(text), Some(index)) = (
+            matcher.surface_text(surface),
+            matcher.surface_entity(surface),
+        ) else {
+            continue;
+        };
+        let Some(entity) = entities.get(index) else {
+            continue;
+        };
+        // The name is not an alias; an entity mentioned nowhere was reported above.
+        let unmentioned = !mentioned.get(index).copied().unwrap_or(true);
+        if used.contains(&surface) || unmentioned || text == entity.name.trim() {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::warning(
+                path,
+                format!(
+                    "alias `{text}` of `{}` never matches in any article",
+                    entity.id
+                ),
+            )
+            .with_span(alias_span(registry_text, entity, text))
+            .with_note("aliases match whole words, and a longer name wins where both would match")
+            .with_hint("check its spelling against the articles, or remove it"),
+        );
+    }
+    diagnostics
+}
+
+/// The surfaces (names and aliases) that produce at least one mention somewhere.
+fn used_surfaces(matcher: &MentionMatcher, archive: &Archive) -> BTreeSet<usize> {
+    archive
+        .articles
+        .par_iter()
+        .map(|article| {
+            matcher
+                .find_with_surfaces(&article.annotated.document.text)
+                .into_iter()
+                .map(|(_, surface)| surface)
+                .collect::<BTreeSet<usize>>()
+        })
+        .reduce(BTreeSet::new, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
+/// Where an alias is written in `_entities.toml`: quoted, between its entity's table
+/// header and the next header. Falls back to the header.
+fn alias_span(text: &str, entity: &Entity, alias: &str) -> Option<Range<usize>> {
+    let header = entity.span.clone()?;
+    let rest = text.get(header.start..)?;
+    let body_end = rest
+        .match_indices("\n[")
+        .map(|(at, _)| at)
+        .find(|&at| at >= header.len())
+        .unwrap_or(rest.len());
+    let table = &rest[..body_end];
+    ["\"", "'"]
+        .iter()
+        .find_map(|quote| table.find(&format!("{quote}{alias}{quote}")))
+        .map(|at| header.start + at..header.start + at + alias.len() + 2)
+        .or(Some(header))
+}
+
+/// `[parse] drop` and `keep` entries of one article that match nothing.
+pub fn unmatched_overrides(article: &ArticleSource) -> Vec<Diagnostic> {
+    let Some(annotation) = &article.annotation else {
+        return Vec::new();
+    };
+    // A file that does not parse is reported by the build itself.
+    let Ok(file) = AnnotationFile::parse(&annotation.path, &annotation.text) else {
+        return Vec::new();
+    };
+    if file.parse.drop.is_empty() && file.parse.keep.is_empty() {
+        return Vec::new();
+    }
+    let unmatched = match article.format {
+        Format::Text => parse::unmatched_text_overrides(&article.source.text, &file.parse),
+        Format::Markdown => parse::unmatched_markdown_overrides(&article.source.text, &file.parse),
+    };
+    unmatched
+        .into_iter()
+        .map(|line| {
+            let list = if file.parse.drop.contains(&line) {
+                "drop"
+            } else {
+                "keep"
+            };
+            Diagnostic::warning(
+                &annotation.path,
+                format!("`[parse] {list}` line matches nothing in the article"),
+            )
+            .with_span(override_span(&annotation.text, &line))
+            .with_note(format!("looked for a line reading: {line}"))
+            .with_hint(format!(
+                "copy the line exactly from `{}` (surrounding spaces do not matter)",
+                article.source.path.display()
+            ))
+        })
+        .collect()
+}
+
+/// Where an override line is written: its quoted text after the `[parse]` header.
+fn override_span(text: &str, line: &str) -> Option<Range<usize>> {
+    let start = text.find("[parse]")?;
+    let after = &text[start..];
+    let escaped = line.replace('\\', "\\\\").replace('"', "\\\"");
+    [format!("\"{escaped}\""), format!("'{line}'")]
+        .iter()
+        .find_map(|quoted| {
+            after
+                .find(quoted.as_str())
+                .map(|at| start + at..start + at + quoted.len())
+        })
+}
+
+/// Gives the report the text of each file its diagnostics point into.
+fn attach_sources(project: &Project, report: &mut Report) {
+    let wanted: BTreeSet<&Path> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.path.as_path())
+        .collect();
+    let files = project.entities.iter().chain(
+        project
+            .articles
+            .iter()
+            .flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())),
+    );
+    let texts: Vec<(&Path, &str)> = files
+        .filter(|file| wanted.contains(file.path.as_path()))
+        .map(|file| (file.path.as_path(), file.text.as_str()))
+        .collect();
+    for (path, text) in texts {
+        report.add_source(path, text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_spans_stay_inside_their_table() {
+        let text = "[place.a]\nname = \"A\"\naliases = [\"Ay\"]\n\n[place.b]\nname = \"B\"\naliases = [\"Bee\", \"Ay2\"]\n";
+        let entity = |id: &str, header: &str| Entity {
+            id: id.to_owned(),
+            kind: crate::link::EntityKind::Place,
+            name: String::new(),
+            aliases: Vec::new(),
+            description: None,
+            wikidata: None,
+            date: None,
+            end_date: None,
+            span: text.find(header).map(|at| at..at + header.len()),
+        };
+        let b = entity("b", "[place.b]");
+        assert_eq!(
+            alias_span(text, &b, "Bee").map(|s| &text[s]),
+            Some("\"Bee\"")
+        );
+        // Not found in b's table (it is in a's): the header.
+        assert_eq!(
+            alias_span(text, &b, "Ay").map(|s| &text[s]),
+            Some("[place.b]")
+        );
+        let a = entity("a", "[place.a]");
+        assert_eq!(alias_span(text, &a, "Ay").map(|s| &text[s]), Some("\"Ay\""));
+    }
+
+    #[test]
+    fn override_spans_point_at_the_quoted_line() {
+        let text = "[article]\ntitle = \"Share\"\n\n[parse]\ndrop = [\"Share\", 'Tweet']\n";
+        let span = override_span(text, "Share").expect("found");
+        assert_eq!(&text[span], "\"Share\"");
+        let span = override_span(text, "Tweet").expect("found");
+        assert_eq!(&text[span], "'Tweet'");
+        assert_eq!(override_span(text, "Nothing"), None);
+    }
+}

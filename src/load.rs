@@ -77,10 +77,13 @@ pub fn load_project(root: &Path) -> Result<Project, Report> {
     }
     project.templates = read_tree(root, &root.join("templates"), &mut report)
         .into_iter()
-        .filter(|(name, _)| name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt"))
-        .filter_map(|(name, bytes)| match String::from_utf8(bytes) {
-            Ok(text) => Some((name, text)),
-            Err(_) => {
+        .filter(|(name, _)| {
+            name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt")
+        })
+        .filter_map(|(name, bytes)| {
+            if let Ok(text) = String::from_utf8(bytes) {
+                Some((name, text))
+            } else {
                 report.push(Diagnostic::error(
                     PathBuf::from("templates").join(&name),
                     "template is not valid UTF-8",
@@ -146,13 +149,16 @@ fn read_content(root: &Path, files: &[PathBuf], project: &mut Project, report: &
                 continue;
             }
         };
-        let source = SourceText { path: display, text };
+        let source = SourceText {
+            path: display,
+            text,
+        };
         match (format, name) {
             (None, ENTITIES_FILE) => project.entities = Some(source),
             (None, SOURCES_FILE) => project.sources = Some(source),
-            (None, _) if stem.starts_with('_') => {}
+            // Other `_` files are the editors' own (notes, drafts): not articles.
+            (_, _) if stem.starts_with('_') => {}
             (None, _) => annotations.push((stem.to_owned(), source)),
-            (Some(_), _) if stem.starts_with('_') => {}
             (Some(format), _) => project.articles.push(ArticleSource {
                 id: stem.to_owned(),
                 format,

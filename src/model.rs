@@ -54,7 +54,8 @@ impl PartialDate {
             return Err(invalid());
         }
         let date = Self { year, month, day };
-        date.validate().map_err(|why| format!("invalid date `{text}`: {why}"))?;
+        date.validate()
+            .map_err(|why| format!("invalid date `{text}`: {why}"))?;
         Ok(date)
     }
 
@@ -130,10 +131,11 @@ impl<'de> Deserialize<'de> for PartialDate {
                 PartialDate::parse(v).map_err(E::custom)
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<PartialDate, A::Error> {
-                let datetime = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                let date = datetime
-                    .date
-                    .ok_or_else(|| de::Error::custom("a time without a date is not a publication date"))?;
+                let datetime =
+                    toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                let date = datetime.date.ok_or_else(|| {
+                    de::Error::custom("a time without a date is not a publication date")
+                })?;
                 let parsed = PartialDate {
                     year: i32::from(date.year),
                     month: Some(date.month),
@@ -194,7 +196,10 @@ mod tests {
 
     #[test]
     fn slugs_are_ascii_and_hyphenated() {
-        assert_eq!(slugify("Daisaku Kaneko: “Why I fight”"), "daisaku-kaneko-why-i-fight");
+        assert_eq!(
+            slugify("Daisaku Kaneko: “Why I fight”"),
+            "daisaku-kaneko-why-i-fight"
+        );
         assert_eq!(slugify("Zürich—Kyiv"), "zurich-kyiv");
         assert!(is_slug("kaneko-friday"));
         assert!(!is_slug("Kaneko"));

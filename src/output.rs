@@ -33,7 +33,7 @@ fn refusal(output: &Path, root: &Path) -> Option<String> {
         }
     }
     if output.is_dir() && !output.join(MARKER).exists() {
-        let has_entries = fs::read_dir(&output).map(|mut d| d.next().is_some()).unwrap_or(true);
+        let has_entries = fs::read_dir(&output).map_or(true, |mut d| d.next().is_some());
         if has_entries {
             return Some("is not empty and was not created by gloss".to_owned());
         }
@@ -67,25 +67,36 @@ fn absolute(path: &Path) -> PathBuf {
 /// Writes `site` to `output`, replacing what an earlier build left there.
 pub fn write_site(site: &Rendered, output: &Path, root: &Path) -> Result<(), Diagnostic> {
     if let Some(why) = refusal(output, root) {
-        return Err(Diagnostic::error(output, format!("refusing to write the site here: the folder {why}"))
-            .with_hint("choose another folder with `--output`"));
+        return Err(Diagnostic::error(
+            output,
+            format!("refusing to write the site here: the folder {why}"),
+        )
+        .with_hint("choose another folder with `--output`"));
     }
     let output = absolute(output);
-    let parent = output.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let parent = output
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let error = |what: &str, e: &io::Error| Diagnostic::error(&output, format!("{what}: {e}"));
     fs::create_dir_all(&parent).map_err(|e| error("cannot create the parent folder", &e))?;
-    let name = output.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = output
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.building-"))
         .tempdir_in(&parent)
         .map_err(|e| error("cannot create a temporary folder beside it", &e))?;
     write_files(site, staging.path()).map_err(|e| error("cannot write the site", &e))?;
-    swap_in(staging, &output, &parent, &name).map_err(|e| error("cannot move the new site into place", &e))
+    swap_in(staging, &output, &parent, &name)
+        .map_err(|e| error("cannot move the new site into place", &e))
 }
 
 fn write_files(site: &Rendered, dir: &Path) -> io::Result<()> {
     use rayon::prelude::*;
-    fs::write(dir.join(MARKER), "This folder is written by `gloss build`; it is replaced on every build.\n")?;
+    fs::write(
+        dir.join(MARKER),
+        "This folder is written by `gloss build`; it is replaced on every build.\n",
+    )?;
     let mut folders: Vec<PathBuf> = site
         .files
         .iter()
@@ -106,7 +117,10 @@ fn write_files(site: &Rendered, dir: &Path) -> io::Result<()> {
 fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str) -> io::Result<()> {
     let staged = staging.keep();
     let old = if output.exists() {
-        let old = tempfile::Builder::new().prefix(&format!(".{name}.old-")).tempdir_in(parent)?.keep();
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)?
+            .keep();
         fs::remove_dir(&old)?;
         fs::rename(output, &old)?;
         Some(old)
@@ -141,6 +155,8 @@ mod tests {
         assert!(refusal(&root.join("public"), root).is_none());
         fs::create_dir_all(root.join("mine")).unwrap();
         fs::write(root.join("mine/notes.txt"), "keep me").unwrap();
-        assert!(refusal(&root.join("mine"), root).unwrap().contains("not empty"));
+        assert!(refusal(&root.join("mine"), root)
+            .unwrap()
+            .contains("not empty"));
     }
 }

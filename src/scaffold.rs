@@ -6,6 +6,10 @@
 //! so the editor knows which `[[mention]]` entries are unnecessary. Nothing already
 //! there is ever overwritten.
 
+// Errors are `Diagnostic`s, as everywhere in gloss: they are printed with the same
+// machinery, and are created once per run, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs::OpenOptions;
@@ -35,13 +39,23 @@ pub struct Scaffold {
 /// `article` is taken as given if it exists, else relative to the project root.
 pub fn create(root: &Path, article: &Path) -> Result<Scaffold, Diagnostic> {
     let scaffold = prepare(root, article)?;
-    let written = OpenOptions::new().write(true).create_new(true).open(&scaffold.path);
+    let written = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&scaffold.path);
     let mut file = written.map_err(|error| match error.kind() {
         ErrorKind::AlreadyExists => already_exists(&scaffold.path),
-        _ => Diagnostic::error(&scaffold.path, format!("cannot create the annotation file: {error}")),
+        _ => Diagnostic::error(
+            &scaffold.path,
+            format!("cannot create the annotation file: {error}"),
+        ),
     })?;
-    file.write_all(scaffold.text.as_bytes())
-        .map_err(|error| Diagnostic::error(&scaffold.path, format!("cannot write the annotation file: {error}")))?;
+    file.write_all(scaffold.text.as_bytes()).map_err(|error| {
+        Diagnostic::error(
+            &scaffold.path,
+            format!("cannot write the annotation file: {error}"),
+        )
+    })?;
     Ok(scaffold)
 }
 
@@ -57,12 +71,21 @@ pub fn prepare(root: &Path, article: &Path) -> Result<Scaffold, Diagnostic> {
         parse::Format::Text => parse::parse_text(&text, &ParseOverrides::default()),
         parse::Format::Markdown => parse::parse_markdown(&text, &ParseOverrides::default()),
     };
-    let stem = source_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+    let stem = source_path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_owned();
     let mut warnings = Vec::new();
     let context = Context::load(root, &stem, &source_path, &mut warnings);
     let found = context.mentions(&document);
     let text = render(article, &stem, &document, &context, &found);
-    Ok(Scaffold { path: annotation_path, text, entities_found: found.len(), warnings })
+    Ok(Scaffold {
+        path: annotation_path,
+        text,
+        entities_found: found.len(),
+        warnings,
+    })
 }
 
 fn already_exists(path: &Path) -> Diagnostic {
@@ -73,10 +96,15 @@ fn already_exists(path: &Path) -> Diagnostic {
 /// Finds the article file and checks it is one gloss would publish.
 fn resolve(root: &Path, article: &Path) -> Result<PathBuf, Diagnostic> {
     article_format(article)?;
-    let name = article.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = article
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     if name.starts_with('_') || name.starts_with('.') {
-        return Err(Diagnostic::error(article, "files starting with `_` or `.` are not articles")
-            .with_hint("`_` marks registries such as `_entities.toml`; rename the article"));
+        return Err(
+            Diagnostic::error(article, "files starting with `_` or `.` are not articles")
+                .with_hint("`_` marks registries such as `_entities.toml`; rename the article"),
+        );
     }
     let candidates = [article.to_path_buf(), root.join(article)];
     candidates.into_iter().find(|p| p.is_file()).ok_or_else(|| {
@@ -89,8 +117,11 @@ fn article_format(article: &Path) -> Result<parse::Format, Diagnostic> {
     match article.extension().and_then(|e| e.to_str()) {
         Some("txt") => Ok(parse::Format::Text),
         Some("md" | "markdown") => Ok(parse::Format::Markdown),
-        _ => Err(Diagnostic::error(article, "not an article: articles are `.txt` or `.md` files")
-            .with_hint("pass the article itself, e.g. `gloss new seeds/005_x.txt`")),
+        _ => Err(Diagnostic::error(
+            article,
+            "not an article: articles are `.txt` or `.md` files",
+        )
+        .with_hint("pass the article itself, e.g. `gloss new seeds/005_x.txt`")),
     }
 }
 
@@ -128,7 +159,10 @@ impl Context {
         if let Some(file) = &project.entities {
             match Registry::parse_entities(&file.path, &file.text) {
                 Ok(entities) => context.entities = entities,
-                Err(_) => warnings.push(format!("`{}` has errors (see `gloss check`); no mentions are listed", file.path.display())),
+                Err(_) => warnings.push(format!(
+                    "`{}` has errors (see `gloss check`); no mentions are listed",
+                    file.path.display()
+                )),
             }
         }
         if let Some(file) = &project.sources {
@@ -163,12 +197,21 @@ impl Context {
 
     /// A slug from the title that no other article has set.
     fn slug(&self, title: &str, stem: &str) -> String {
-        let base = Some(slugify(title)).filter(|s| !s.is_empty()).unwrap_or_else(|| slugify(stem));
-        let base = if base.is_empty() { "article".to_owned() } else { shorten_slug(&base) };
-        (1..)
-            .map(|n| if n == 1 { base.clone() } else { format!("{base}-{n}") })
-            .find(|slug| !self.taken_slugs.contains(slug))
-            .unwrap_or(base)
+        let base = Some(slugify(title))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| slugify(stem));
+        let base = if base.is_empty() {
+            "article".to_owned()
+        } else {
+            shorten_slug(&base)
+        };
+        let mut slug = base.clone();
+        let mut n = 1_u32;
+        while self.taken_slugs.contains(&slug) && n < u32::MAX {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        slug
     }
 }
 
@@ -189,10 +232,22 @@ fn in_content_dir(project: &Project, source_path: &Path) -> bool {
 }
 
 /// The file's text.
-fn render(article: &Path, stem: &str, document: &Document, context: &Context, found: &[(&Entity, usize)]) -> String {
+fn render(
+    article: &Path,
+    stem: &str,
+    document: &Document,
+    context: &Context,
+    found: &[(&Entity, usize)],
+) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Annotations for {} (written by `gloss new`).", comment_text(&article.display().to_string()));
-    out.push_str("# Fill in what you know; every commented line is an example to copy or delete.\n\n");
+    let _ = writeln!(
+        out,
+        "# Annotations for {} (written by `gloss new`).",
+        comment_text(&article.display().to_string())
+    );
+    out.push_str(
+        "# Fill in what you know; every commented line is an example to copy or delete.\n\n",
+    );
     render_article(&mut out, stem, document, context);
     render_mentions(&mut out, found);
     render_examples(&mut out, context, found);
@@ -201,80 +256,188 @@ fn render(article: &Path, stem: &str, document: &Document, context: &Context, fo
 
 fn render_article(out: &mut String, stem: &str, document: &Document, context: &Context) {
     out.push_str("[article]\n");
-    match &document.title {
-        Some(title) => {
-            line(out, &format!("title = {}", toml_string(title)), "");
-            line(out, &format!("slug = {}", toml_string(&context.slug(title, stem))), "");
-        }
-        None => {
-            line(out, "# title = \"…\"", "no headline was found in the article");
-            line(out, &format!("slug = {}", toml_string(&context.slug("", stem))), "");
-        }
+    if let Some(title) = &document.title {
+        line(out, &format!("title = {}", toml_string(title)), "");
+        line(
+            out,
+            &format!("slug = {}", toml_string(&context.slug(title, stem))),
+            "",
+        );
+    } else {
+        line(
+            out,
+            "# title = \"…\"",
+            "no headline was found in the article",
+        );
+        line(
+            out,
+            &format!("slug = {}", toml_string(&context.slug("", stem))),
+            "",
+        );
     }
     let mut sources: Vec<&str> = context.sources.iter().map(|s| s.id.as_str()).collect();
     sources.sort_unstable();
-    let known = if sources.is_empty() { "none yet: add them to _sources.toml".to_owned() } else { sources.join(", ") };
+    let known = if sources.is_empty() {
+        "none yet: add them to _sources.toml".to_owned()
+    } else {
+        sources.join(", ")
+    };
     line(out, "# source = \"…\"", "an id from _sources.toml");
     out.push_str(&wrap_comment(&format!("known sources: {known}"), "#   "));
-    line(out, "# url = \"https://…\"", "where the article was published");
-    line(out, "# published = 2024-05-03", "a TOML date; \"2024-05\" or \"2024\" if that is all that is known");
+    line(
+        out,
+        "# url = \"https://…\"",
+        "where the article was published",
+    );
+    line(
+        out,
+        "# published = 2024-05-03",
+        "a TOML date; \"2024-05\" or \"2024\" if that is all that is known",
+    );
     match &document.byline {
-        Some(byline) => line(out, "# authors = [\"…\"]", &format!("byline found: {byline}")),
+        Some(byline) => line(
+            out,
+            "# authors = [\"…\"]",
+            &format!("byline found: {byline}"),
+        ),
         None => line(out, "# authors = [\"…\"]", ""),
     }
     line(out, "# language = \"en\"", "");
-    line(out, "# translated_from = \"ja\"", "when the text is a translation");
-    line(out, "# kind = \"news\"", "news | interview | feature | opinion | analysis");
+    line(
+        out,
+        "# translated_from = \"ja\"",
+        "when the text is a translation",
+    );
+    line(
+        out,
+        "# kind = \"news\"",
+        "news | interview | feature | opinion | analysis",
+    );
     line(out, "# summary = \"…\"", "Markdown, one or two sentences");
-    line(out, "# tags = [\"foreign-volunteers\"]", "lowercase words joined by hyphens");
+    line(
+        out,
+        "# tags = [\"foreign-volunteers\"]",
+        "lowercase words joined by hyphens",
+    );
     out.push('\n');
 }
 
 fn render_mentions(out: &mut String, found: &[(&Entity, usize)]) {
     if found.is_empty() {
-        out.push_str("# No entity from _entities.toml is mentioned by name or alias; add [[mention]]\n");
+        out.push_str(
+            "# No entity from _entities.toml is mentioned by name or alias; add [[mention]]\n",
+        );
         out.push_str("# entries for those the text names differently.\n\n");
         return;
     }
-    let list: Vec<String> = found.iter().map(|(entity, n)| format!("{} ({n}×)", entity.name)).collect();
-    out.push_str(&wrap_comment(&format!("mentions found automatically: {}", list.join(", ")), "# "));
-    out.push_str("# (these need no [[mention]]; add one only for names the registry does not know)\n\n");
+    let list: Vec<String> = found
+        .iter()
+        .map(|(entity, n)| format!("{} ({n}×)", entity.name))
+        .collect();
+    out.push_str(&wrap_comment(
+        &format!("mentions found automatically: {}", list.join(", ")),
+        "# ",
+    ));
+    out.push_str(
+        "# (these need no [[mention]]; add one only for names the registry does not know)\n\n",
+    );
 }
 
 fn render_examples(out: &mut String, context: &Context, found: &[(&Entity, usize)]) {
-    let person = context.entities.iter().find(|e| e.kind == EntityKind::Person).map_or("entity-id", |e| e.id.as_str());
+    let person = context
+        .entities
+        .iter()
+        .find(|e| e.kind == EntityKind::Person)
+        .map_or("entity-id", |e| e.id.as_str());
     let (mention_id, mention_quote) = found
         .first()
         .map(|(e, _)| *e)
         .or(context.entities.first())
-        .map_or(("entity-id", "the words in the article".to_owned()), |e| (e.id.as_str(), e.name.clone()));
-    let other = context.other_ids.first().map_or("other-article-id", String::as_str);
+        .map_or(("entity-id", "the words in the article".to_owned()), |e| {
+            (e.id.as_str(), e.name.clone())
+        });
+    let other = context
+        .other_ids
+        .first()
+        .map_or("other-article-id", String::as_str);
     line(out, "# [[note]]", "a note anchored to an exact passage");
     line(out, "# quote = \"…\"", "the exact words in the article");
-    line(out, "# prefix = \"…\"", "optional: the words just before, if the quote occurs twice");
+    line(
+        out,
+        "# prefix = \"…\"",
+        "optional: the words just before, if the quote occurs twice",
+    );
     line(out, "# suffix = \"…\"", "optional: the words just after");
-    line(out, "# kind = \"context\"", "correction | context | fact-check | translation | framing | comment");
-    line(out, "# body = \"…\"", "Markdown; [[id]] links to an article or entity");
-    line(out, "# correct = \"…\"", "corrections only: the corrected text");
+    line(
+        out,
+        "# kind = \"context\"",
+        "correction | context | fact-check | translation | framing | comment",
+    );
+    line(
+        out,
+        "# body = \"…\"",
+        "Markdown; [[id]] links to an article or entity",
+    );
+    line(
+        out,
+        "# correct = \"…\"",
+        "corrections only: the corrected text",
+    );
     out.push('\n');
-    line(out, "# [[claim]]", "a fact-check, also published as schema.org ClaimReview");
+    line(
+        out,
+        "# [[claim]]",
+        "a fact-check, also published as schema.org ClaimReview",
+    );
     line(out, "# quote = \"…\"", "");
-    line(out, &format!("# claimant = {}", toml_string(person)), "an entity id");
-    line(out, "# rating = \"Misleading\"", "free text, shown as given");
+    line(
+        out,
+        &format!("# claimant = {}", toml_string(person)),
+        "an entity id",
+    );
+    line(
+        out,
+        "# rating = \"Misleading\"",
+        "free text, shown as given",
+    );
     line(out, "# body = \"…\"", "");
     out.push('\n');
-    line(out, "# [[mention]]", "where alias matching cannot find an entity, or must be told not to");
+    line(
+        out,
+        "# [[mention]]",
+        "where alias matching cannot find an entity, or must be told not to",
+    );
     line(out, &format!("# entity = {}", toml_string(mention_id)), "");
-    line(out, &format!("# quote = {}", toml_string(&mention_quote)), "");
-    line(out, "# ignore = true", "suppress a false automatic match at this quote");
+    line(
+        out,
+        &format!("# quote = {}", toml_string(&mention_quote)),
+        "",
+    );
+    line(
+        out,
+        "# ignore = true",
+        "suppress a false automatic match at this quote",
+    );
     out.push('\n');
     line(out, "# [[see_also]]", "");
-    line(out, &format!("# article = {}", toml_string(other)), "an article id (file stem) or slug");
+    line(
+        out,
+        &format!("# article = {}", toml_string(other)),
+        "an article id (file stem) or slug",
+    );
     line(out, "# why = \"…\"", "");
     out.push('\n');
     line(out, "# [parse]", "overrides of the text parser");
-    line(out, "# drop = [\"Photo Gallery3 total\"]", "extra lines to remove");
-    line(out, "# keep = []", "lines the heuristics would remove but must stay");
+    line(
+        out,
+        "# drop = [\"Photo Gallery3 total\"]",
+        "extra lines to remove",
+    );
+    line(
+        out,
+        "# keep = []",
+        "lines the heuristics would remove but must stay",
+    );
 }
 
 /// One line of the file, with an aligned trailing comment when there is one.
@@ -284,7 +447,12 @@ fn line(out: &mut String, code: &str, comment: &str) {
     if comment.is_empty() {
         let _ = writeln!(out, "{code}");
     } else {
-        let _ = writeln!(out, "{code:<width$} # {}", comment_text(comment), width = COLUMN - 1);
+        let _ = writeln!(
+            out,
+            "{code:<width$} # {}",
+            comment_text(comment),
+            width = COLUMN - 1
+        );
     }
 }
 
@@ -311,7 +479,9 @@ pub fn toml_string(text: &str) -> String {
 
 /// Text safe inside a `#` comment: one line, no control characters.
 fn comment_text(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// Wraps `text` into comment lines of at most ~88 characters, the first starting with
@@ -325,7 +495,7 @@ fn wrap_comment(text: &str, first: &str) -> String {
         if !prefix_only && line.chars().count() + 1 + word.chars().count() > WIDTH {
             out.push_str(line.trim_end());
             out.push('\n');
-            line = "#   ".to_owned();
+            "#   ".clone_into(&mut line);
         }
         if !(line == first || line == "#   ") {
             line.push(' ');
@@ -343,25 +513,43 @@ mod tests {
 
     #[test]
     fn toml_strings_round_trip() {
-        for text in ["plain", "“curly” and \"straight\"", "back\\slash", "tab\there", "bell\u{7}"] {
-            let parsed: toml::Table = toml::from_str(&format!("x = {}", toml_string(text))).expect("valid TOML");
+        for text in [
+            "plain",
+            "“curly” and \"straight\"",
+            "back\\slash",
+            "tab\there",
+            "bell\u{7}",
+        ] {
+            let parsed: toml::Table =
+                toml::from_str(&format!("x = {}", toml_string(text))).expect("valid TOML");
             assert_eq!(parsed["x"].as_str(), Some(text));
         }
     }
 
     #[test]
     fn long_slugs_are_cut_at_a_hyphen() {
-        let slug = shorten_slug("interview-daisaku-kaneko-the-only-japanese-volunteer-soldier-in-the-russian-army");
-        assert_eq!(slug, "interview-daisaku-kaneko-the-only-japanese-volunteer-soldier");
+        let slug = shorten_slug(
+            "interview-daisaku-kaneko-the-only-japanese-volunteer-soldier-in-the-russian-army",
+        );
+        assert_eq!(
+            slug,
+            "interview-daisaku-kaneko-the-only-japanese-volunteer-soldier"
+        );
         assert!(crate::model::is_slug(&slug));
         assert_eq!(shorten_slug("short-one"), "short-one");
     }
 
     #[test]
     fn long_comments_wrap() {
-        let text = "mentions found automatically: ".to_owned() + &"Daisaku Kaneko (7×), ".repeat(10);
+        let text =
+            "mentions found automatically: ".to_owned() + &"Daisaku Kaneko (7×), ".repeat(10);
         let wrapped = wrap_comment(&text, "# ");
         assert!(wrapped.lines().count() > 1);
-        assert!(wrapped.lines().all(|l| l.starts_with('#') && l.chars().count() <= 88), "{wrapped}");
+        assert!(
+            wrapped
+                .lines()
+                .all(|l| l.starts_with('#') && l.chars().count() <= 88),
+            "{wrapped}"
+        );
     }
 }

@@ -88,6 +88,8 @@ pub enum ServeError {
     Watch { path: PathBuf, message: String },
     /// The project folder does not exist or cannot be resolved.
     Root { path: PathBuf, source: io::Error },
+    /// The system would not start another thread.
+    Thread(io::Error),
 }
 
 impl fmt::Display for ServeError {
@@ -100,10 +102,19 @@ impl fmt::Display for ServeError {
             Self::Bind { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
             Self::Http(message) => write!(f, "cannot start the HTTP server: {message}"),
             Self::Watch { path, message } => {
-                write!(f, "cannot watch `{}` for changes: {message}", path.display())
+                write!(
+                    f,
+                    "cannot watch `{}` for changes: {message}",
+                    path.display()
+                )
             }
+            Self::Thread(source) => write!(f, "cannot start a thread: {source}"),
             Self::Root { path, source } => {
-                write!(f, "cannot open the project folder `{}`: {source}", path.display())
+                write!(
+                    f,
+                    "cannot open the project folder `{}`: {source}",
+                    path.display()
+                )
             }
         }
     }
@@ -112,7 +123,9 @@ impl fmt::Display for ServeError {
 impl std::error::Error for ServeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Bind { source, .. } | Self::Root { source, .. } => Some(source),
+            Self::Bind { source, .. } | Self::Root { source, .. } | Self::Thread(source) => {
+                Some(source)
+            }
             _ => None,
         }
     }
@@ -133,13 +146,17 @@ impl Server {
     /// the first build is in place (a failed first build still starts the server: it
     /// shows the errors until they are fixed).
     pub fn start(root: &Path, options: &ServeOptions) -> Result<Self, ServeError> {
-        let root = std::fs::canonicalize(root).map_err(|source| ServeError::Root { path: root.to_path_buf(), source })?;
+        let root = std::fs::canonicalize(root).map_err(|source| ServeError::Root {
+            path: root.to_path_buf(),
+            source,
+        })?;
         let (listener, busy_port) = bind(options.bind, options.port)?;
         let addr = listener.local_addr().map_err(|source| ServeError::Bind {
             addr: SocketAddr::new(options.bind, options.port),
             source,
         })?;
-        let http = tiny_http::Server::from_listener(listener, None).map_err(|e| ServeError::Http(e.to_string()))?;
+        let http = tiny_http::Server::from_listener(listener, None)
+            .map_err(|e| ServeError::Http(e.to_string()))?;
         let url = site_url(addr);
         let stop = Arc::new(AtomicBool::new(false));
         let events = Arc::new(Broadcaster::new(options.max_clients, options.heartbeat));
@@ -148,17 +165,46 @@ impl Server {
         // Watch before the first build, so an edit made while it runs is not missed.
         let watcher = watch::Watcher::new(&root, options.debounce)?;
         builder.first_build(&site);
-        let mut threads = Vec::with_capacity(WORKERS + 1);
-        threads.push(spawn("gloss-watch", {
+        // Made before the threads: if one cannot start, dropping it stops the others.
+        let mut server = Self {
+            url,
+            addr,
+            busy_port,
+            stop,
+            events,
+            threads: Vec::with_capacity(WORKERS + 1),
+        };
+        let (events, stop) = (Arc::clone(&server.events), Arc::clone(&server.stop));
+        server.spawn("gloss-watch", {
             let (site, events, stop) = (Arc::clone(&site), Arc::clone(&events), Arc::clone(&stop));
             move || watcher.run(&mut builder, &site, &events, &stop)
-        }));
+        })?;
         let http = Arc::new(http);
         for _ in 0..WORKERS {
-            let (http, site, events, stop) = (Arc::clone(&http), Arc::clone(&site), Arc::clone(&events), Arc::clone(&stop));
-            threads.push(spawn("gloss-http", move || serve_requests(&http, &site, &events, &stop)));
+            let (http, site, events, stop) = (
+                Arc::clone(&http),
+                Arc::clone(&site),
+                Arc::clone(&events),
+                Arc::clone(&stop),
+            );
+            server.spawn("gloss-http", move || {
+                serve_requests(&http, &site, &events, &stop);
+            })?;
         }
-        Ok(Self { url, addr, busy_port, stop, events, threads })
+        Ok(server)
+    }
+
+    fn spawn(
+        &mut self,
+        name: &str,
+        work: impl FnOnce() + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let thread = thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(work)
+            .map_err(ServeError::Thread)?;
+        self.threads.push(thread);
+        Ok(())
     }
 
     /// `http://127.0.0.1:1111/`: where the site is, with a trailing slash.
@@ -206,14 +252,20 @@ impl Drop for Server {
 
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Server").field("url", &self.url).finish_non_exhaustive()
+        f.debug_struct("Server")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
 /// Binds `port`, or the next free one of the following [`PORT_ATTEMPTS`]. Returns the
 /// listener and, if a later port was used, the one that was taken.
 fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, Option<u16>), ServeError> {
-    let last = if port == 0 { 0 } else { port.saturating_add(PORT_ATTEMPTS) };
+    let last = if port == 0 {
+        0
+    } else {
+        port.saturating_add(PORT_ATTEMPTS)
+    };
     for candidate in port..=last {
         let addr = SocketAddr::new(ip, candidate);
         match TcpListener::bind(addr) {
@@ -222,7 +274,11 @@ fn bind(ip: IpAddr, port: u16) -> Result<(TcpListener, Option<u16>), ServeError>
             Err(source) => return Err(ServeError::Bind { addr, source }),
         }
     }
-    Err(ServeError::PortsInUse { bind: ip, first: port, last })
+    Err(ServeError::PortsInUse {
+        bind: ip,
+        first: port,
+        last,
+    })
 }
 
 /// The URL browsers should use. An unspecified bind address (0.0.0.0) listens
@@ -242,20 +298,20 @@ fn site_url(addr: SocketAddr) -> String {
 /// Distinguishes this server run from an earlier one on the same port, so a page
 /// that reconnects to a restarted server knows to reload.
 fn run_id() -> String {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
     format!("{:x}", nanos & u128::from(u64::MAX))
-}
-
-fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> JoinHandle<()> {
-    thread::Builder::new()
-        .name(name.to_owned())
-        .spawn(work)
-        .unwrap_or_else(|error| panic!("cannot start a thread: {error}"))
 }
 
 /// A worker: answers requests until told to stop. Event streams are handed to their
 /// own thread, since they stay open for as long as the page does.
-fn serve_requests(http: &tiny_http::Server, site: &Arc<SharedSite>, events: &Arc<Broadcaster>, stop: &AtomicBool) {
+fn serve_requests(
+    http: &tiny_http::Server,
+    site: &Arc<SharedSite>,
+    events: &Arc<Broadcaster>,
+    stop: &AtomicBool,
+) {
     while !stop.load(Ordering::SeqCst) {
         let request = match http.recv_timeout(POLL) {
             Ok(Some(request)) => request,
@@ -267,10 +323,9 @@ fn serve_requests(http: &tiny_http::Server, site: &Arc<SharedSite>, events: &Arc
             let started = thread::Builder::new()
                 .name("gloss-events".to_owned())
                 .spawn(move || events.serve(request, &site));
-            if started.is_err() {
-                // The request went with the closure; the browser simply retries.
-                continue;
-            }
+            // If no thread could be started, the request went with the closure and
+            // was dropped (tiny_http answers it with an error); the browser retries.
+            drop(started);
         } else {
             http::respond(request, &site.current());
         }

@@ -45,8 +45,11 @@ pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive
     }
     for orphan in &project.orphan_annotations {
         report.push(
-            Diagnostic::warning(&orphan.path, "annotation file has no article with the same name")
-                .with_hint("name it after an article file: `<article stem>.toml`"),
+            Diagnostic::warning(
+                &orphan.path,
+                "annotation file has no article with the same name",
+            )
+            .with_hint("name it after an article file: `<article stem>.toml`"),
         );
     }
     let (archive, diagnostics) = link::link(project.config.clone(), registry, annotated);
@@ -64,7 +67,11 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Built, Report> {
         return Err(report);
     }
     let rendered = render::render_site(&archive, &project)?;
-    Ok(Built { rendered, warnings: report, articles: archive.articles.len() })
+    Ok(Built {
+        rendered,
+        warnings: report,
+        articles: archive.articles.len(),
+    })
 }
 
 fn load_registry(project: &Project, report: &mut Report) -> Registry {
@@ -88,7 +95,8 @@ fn load_registry(project: &Project, report: &mut Report) -> Registry {
 /// Gives the report the text of each file a diagnostic points into (only those: an
 /// archive of 100,000 annotation files need not be copied for a clean build).
 fn attach_sources(project: &Project, report: &mut Report) {
-    let mut wanted: Vec<std::path::PathBuf> = report.diagnostics.iter().map(|d| d.path.clone()).collect();
+    let mut wanted: Vec<std::path::PathBuf> =
+        report.diagnostics.iter().map(|d| d.path.clone()).collect();
     wanted.sort();
     wanted.dedup();
     for path in wanted {
@@ -96,7 +104,12 @@ fn attach_sources(project: &Project, report: &mut Report) {
         let text = registries
             .into_iter()
             .flatten()
-            .chain(project.articles.iter().flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())))
+            .chain(
+                project
+                    .articles
+                    .iter()
+                    .flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())),
+            )
             .chain(project.orphan_annotations.iter())
             .find(|s| s.path == path)
             .map(|s| s.text.as_str());

@@ -213,7 +213,11 @@ mod tests {
     fn unknown_key_names_line_column_and_suggestion() {
         let text = "[article]\ntitle = \"x\"\n\n[[note]]\nqoute = \"a\"\nkind = \"context\"\nbody = \"b\"\n";
         let error = AnnotationFile::parse(Path::new("a.toml"), text).unwrap_err();
-        assert!(error.message.contains("unknown field `qoute`"), "{}", error.message);
+        assert!(
+            error.message.contains("unknown field `qoute`"),
+            "{}",
+            error.message
+        );
         assert_eq!(error.hint.as_deref(), Some("did you mean `quote`?"));
         let span = error.span.expect("span");
         assert_eq!(line_col(text, span.start), (5, 1));

@@ -201,12 +201,22 @@ impl Anchorer<'_> {
     }
 
     /// Finds a quote, reporting ambiguity, absence and approximate matches.
-    fn locate(&mut self, written: &Spanned<String>, quote: &TextQuote) -> Option<(Range<usize>, Option<usize>)> {
+    fn locate(
+        &mut self,
+        written: &Spanned<String>,
+        quote: &TextQuote,
+    ) -> Option<(Range<usize>, Option<usize>)> {
         let text = &self.document.text;
         let span = Some(written.span());
         match anchor(text, quote) {
-            Ok(Anchor { range, how: Anchored::Exactly }) => Some((range, None)),
-            Ok(Anchor { range, how: Anchored::Fuzzily { errors } }) => {
+            Ok(Anchor {
+                range,
+                how: Anchored::Exactly,
+            }) => Some((range, None)),
+            Ok(Anchor {
+                range,
+                how: Anchored::Fuzzily { errors },
+            }) => {
                 self.diagnostics.push(
                     Diagnostic::warning(
                         &self.annotation_path,
@@ -239,7 +249,9 @@ impl Anchorer<'_> {
                     ),
                 )
                 .with_span(span)
-                .with_hint("add `prefix` or `suffix` with the words just before or after the one you mean");
+                .with_hint(
+                    "add `prefix` or `suffix` with the words just before or after the one you mean",
+                );
                 for range in &occurrences {
                     diagnostic = diagnostic.with_note(format!(
                         "line {}: …{}…",
@@ -251,27 +263,40 @@ impl Anchorer<'_> {
                 None
             }
             Err(AnchorError::NotFound { closest }) => {
-                self.diagnostics.push(self.not_found(written, span, closest));
+                self.diagnostics
+                    .push(self.not_found(written, span, closest));
                 None
             }
         }
     }
 
-    fn not_found(&self, written: &Spanned<String>, span: Option<Range<usize>>, closest: Option<Range<usize>>) -> Diagnostic {
+    fn not_found(
+        &self,
+        written: &Spanned<String>,
+        span: Option<Range<usize>>,
+        closest: Option<Range<usize>>,
+    ) -> Diagnostic {
         let mut diagnostic = Diagnostic::error(
             &self.annotation_path,
             format!("quote not found in `{}`", self.article_path.display()),
         )
         .with_span(span);
         let wanted = written.get_ref().trim();
-        if let Some(removed) = self.document.removed.iter().find(|r| r.text.contains(wanted)) {
+        if let Some(removed) = self
+            .document
+            .removed
+            .iter()
+            .find(|r| r.text.contains(wanted))
+        {
             return diagnostic
                 .with_note(format!(
                     "it is in line {} of the source, which the parser removed as {}",
                     removed.line,
                     removed.reason.describe()
                 ))
-                .with_hint("add the line to `[parse] keep` to restore it, or annotate another passage");
+                .with_hint(
+                    "add the line to `[parse] keep` to restore it, or annotate another passage",
+                );
         }
         if let Some(range) = closest {
             diagnostic = diagnostic
@@ -296,7 +321,11 @@ impl Anchorer<'_> {
     }
 }
 
-fn text_quote(exact: &Spanned<String>, prefix: Option<&String>, suffix: Option<&String>) -> TextQuote {
+fn text_quote(
+    exact: &Spanned<String>,
+    prefix: Option<&String>,
+    suffix: Option<&String>,
+) -> TextQuote {
     TextQuote {
         exact: exact.get_ref().clone(),
         prefix: prefix.cloned(),

@@ -13,12 +13,17 @@ use super::{EXIT_INVALID, EXIT_OK};
 
 pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
     let started = Instant::now();
-    let options = BuildOptions { base_url: args.base_url.clone() };
+    let options = BuildOptions {
+        base_url: args.base_url.clone(),
+    };
     let built = match site::build(root, &options) {
         Ok(built) => built,
         Err(report) => {
             report.emit_to_stderr();
-            eprintln!("error: build failed with {}; the output folder was left as it was", counts(&report));
+            eprintln!(
+                "error: build failed with {}; the output folder was left as it was",
+                counts(&report)
+            );
             return EXIT_INVALID;
         }
     };
@@ -40,7 +45,11 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
             output.display(),
             built.rendered.files.len(),
             started.elapsed(),
-            if built.warnings.diagnostics.is_empty() { String::new() } else { format!(", {}", counts(&built.warnings)) }
+            if built.warnings.diagnostics.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", counts(&built.warnings))
+            }
         );
     }
     EXIT_OK
@@ -48,11 +57,17 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
 
 /// `build.output` from site.toml (already validated by the build that just ran).
 fn load_output_dir(root: &Path) -> std::path::PathBuf {
-    gloss::load::load_project(root).map(|p| p.config.build.output).unwrap_or_else(|_| "public".into())
+    gloss::load::load_project(root).map_or_else(|_| "public".into(), |p| p.config.build.output)
 }
 
 pub(crate) fn counts(report: &Report) -> String {
-    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     match (report.error_count(), report.warning_count()) {
         (0, w) => plural(w, "warning"),
         (e, 0) => plural(e, "error"),

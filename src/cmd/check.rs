@@ -10,7 +10,11 @@ use super::{EXIT_INVALID, EXIT_OK};
 
 pub(crate) fn execute(root: &Path, args: &CheckArgs, quiet: bool) -> u8 {
     let (mut report, base_path) = match site::assemble(root, &BuildOptions::default()) {
-        Ok((_, archive, report)) => (report, archive.config.base_path().to_owned()),
+        Ok((project, archive, mut report)) => {
+            report.merge(gloss::lint::archive_warnings(&project, &archive));
+            report.sort();
+            (report, archive.config.base_path().to_owned())
+        }
         Err(report) => (report, "/".to_owned()),
     };
     if let Some(dir) = &args.output {
@@ -42,5 +46,9 @@ pub(crate) fn execute(root: &Path, args: &CheckArgs, quiet: bool) -> u8 {
             }
         }
     }
-    if report.has_errors() { EXIT_INVALID } else { EXIT_OK }
+    if report.has_errors() {
+        EXIT_INVALID
+    } else {
+        EXIT_OK
+    }
 }

@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use gloss::serve::{ServeOptions, Server, PORT_ATTEMPTS};
+use gloss::serve::{ServeOptions, Server};
 
 use crate::cli::ServeArgs;
 
@@ -12,13 +12,21 @@ use super::EXIT_INVALID;
 
 pub(crate) fn execute(root: &Path, args: &ServeArgs, quiet: bool) -> u8 {
     let Some(bind) = parse_bind(&args.bind) else {
-        eprintln!("error: invalid `--bind` address `{}`: expected an IP address such as 127.0.0.1 or ::1", args.bind);
+        eprintln!(
+            "error: invalid `--bind` address `{}`: expected an IP address such as 127.0.0.1 or ::1",
+            args.bind
+        );
         return EXIT_INVALID;
     };
     if !bind.is_loopback() {
         eprintln!("warning: listening on {bind}: anyone on your network can see the preview");
     }
-    let options = ServeOptions { port: args.port, bind, quiet, ..ServeOptions::default() };
+    let options = ServeOptions {
+        port: args.port,
+        bind,
+        quiet,
+        ..ServeOptions::default()
+    };
     let server = match Server::start(root, &options) {
         Ok(server) => server,
         Err(error) => {
@@ -32,7 +40,7 @@ pub(crate) fn execute(root: &Path, args: &ServeArgs, quiet: bool) -> u8 {
         eprintln!("serving on {}", server.url());
     }
     if !quiet {
-        eprintln!("watching for changes; press Ctrl-C to stop (ports up to +{PORT_ATTEMPTS} are tried when one is taken)");
+        eprintln!("watching for changes; press Ctrl-C to stop");
     }
     if args.open {
         open_browser(server.url());
@@ -76,6 +84,8 @@ fn open_browser(url: &str) {
                 }
             });
         }
-        Err(error) => eprintln!("warning: cannot open a browser ({program}: {error}); open the URL above yourself"),
+        Err(error) => eprintln!(
+            "warning: cannot open a browser ({program}: {error}); open the URL above yourself"
+        ),
     }
 }

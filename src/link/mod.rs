@@ -100,7 +100,9 @@ impl Archive {
                     .map(|d| *d.get_ref())
             };
             match (date(a), date(b)) {
-                (Some(x), Some(y)) => y.cmp(&x).then_with(|| self.articles[a].id().cmp(self.articles[b].id())),
+                (Some(x), Some(y)) => y
+                    .cmp(&x)
+                    .then_with(|| self.articles[a].id().cmp(self.articles[b].id())),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => self.articles[a].id().cmp(self.articles[b].id()),
@@ -122,7 +124,11 @@ impl Archive {
 }
 
 /// Resolves every id and computes the cross-references.
-pub fn link(config: Config, registry: Registry, annotated: Vec<AnnotatedArticle>) -> (Archive, Vec<Diagnostic>) {
+pub fn link(
+    config: Config,
+    registry: Registry,
+    annotated: Vec<AnnotatedArticle>,
+) -> (Archive, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let slugs = assign_slugs(&annotated, &mut diagnostics);
     let matcher = MentionMatcher::new(&registry.entities);
@@ -133,7 +139,9 @@ pub fn link(config: Config, registry: Registry, annotated: Vec<AnnotatedArticle>
         .into_par_iter()
         .zip(slugs.into_par_iter())
         .zip(titles.into_par_iter())
-        .map(|((annotated, slug), title)| resolve_article(annotated, slug, title, &registry, &matcher, &targets))
+        .map(|((annotated, slug), title)| {
+            resolve_article(annotated, slug, title, &registry, &matcher, &targets)
+        })
         .collect();
     let mut articles = Vec::with_capacity(per_article.len());
     for (article, found) in per_article {
@@ -143,7 +151,12 @@ pub fn link(config: Config, registry: Registry, annotated: Vec<AnnotatedArticle>
     add_backlinks(&mut articles);
     related::rank(&mut articles, registry.entities.len());
     check_registry_links(&registry, &targets, &mut diagnostics);
-    let archive = Archive { config, registry, articles, targets };
+    let archive = Archive {
+        config,
+        registry,
+        articles,
+        targets,
+    };
     (archive, diagnostics)
 }
 
@@ -163,26 +176,36 @@ fn assign_slugs(articles: &[AnnotatedArticle], diagnostics: &mut Vec<Diagnostic>
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut slugs = Vec::with_capacity(articles.len());
     for (index, article) in articles.iter().enumerate() {
-        let slug = match &article.meta.slug {
-            Some(given) => {
-                if !is_slug(given.get_ref()) {
-                    diagnostics.push(
-                        Diagnostic::error(annotation_path(article), format!("invalid slug `{}`", given.get_ref()))
-                            .with_span(Some(given.span()))
-                            .with_hint(format!("slugs use lowercase letters, digits and single hyphens, like `{}`", slugify(given.get_ref()))),
-                    );
-                }
-                given.get_ref().clone()
+        let slug = if let Some(given) = &article.meta.slug {
+            if !is_slug(given.get_ref()) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        annotation_path(article),
+                        format!("invalid slug `{}`", given.get_ref()),
+                    )
+                    .with_span(Some(given.span()))
+                    .with_hint(format!(
+                        "slugs use lowercase letters, digits and single hyphens, like `{}`",
+                        slugify(given.get_ref())
+                    )),
+                );
             }
-            None => {
-                let derived = slugify(&article_title(article));
-                if derived.is_empty() { slugify(&article.id) } else { derived }
+            given.get_ref().clone()
+        } else {
+            let derived = slugify(&article_title(article));
+            if derived.is_empty() {
+                slugify(&article.id)
+            } else {
+                derived
             }
         };
         if let Some(&first) = seen.get(&slug) {
             let mut diagnostic = Diagnostic::error(
                 annotation_path(article),
-                format!("slug `{slug}` is also used by `{}`", articles[first].source_path.display()),
+                format!(
+                    "slug `{slug}` is also used by `{}`",
+                    articles[first].source_path.display()
+                ),
             )
             .with_hint("give one of them another `slug` in its [article] table");
             if let Some(given) = &article.meta.slug {
@@ -199,7 +222,10 @@ fn assign_slugs(articles: &[AnnotatedArticle], diagnostics: &mut Vec<Diagnostic>
 
 /// Diagnostics about an article without an annotation file point at the article.
 fn annotation_path(article: &AnnotatedArticle) -> &Path {
-    article.annotation_path.as_deref().unwrap_or(&article.source_path)
+    article
+        .annotation_path
+        .as_deref()
+        .unwrap_or(&article.source_path)
 }
 
 fn resolve_article(
@@ -215,7 +241,13 @@ fn resolve_article(
     let source = annotated.meta.source.as_ref().and_then(|id| {
         let found = registry.sources.iter().position(|s| s.id == *id.get_ref());
         if found.is_none() {
-            diagnostics.push(unknown_id(&path, "source", id.get_ref(), id.span(), registry.sources.iter().map(|s| s.id.as_str())));
+            diagnostics.push(unknown_id(
+                &path,
+                "source",
+                id.get_ref(),
+                id.span(),
+                registry.sources.iter().map(|s| s.id.as_str()),
+            ));
         }
         found
     });
@@ -224,7 +256,10 @@ fn resolve_article(
             diagnostics.push(
                 Diagnostic::error(&path, format!("invalid tag `{}`", tag.get_ref()))
                     .with_span(Some(tag.span()))
-                    .with_hint(format!("tags use lowercase letters, digits and single hyphens, like `{}`", slugify(tag.get_ref()))),
+                    .with_hint(format!(
+                        "tags use lowercase letters, digits and single hyphens, like `{}`",
+                        slugify(tag.get_ref())
+                    )),
             );
         }
     }
@@ -235,7 +270,13 @@ fn resolve_article(
             let claimant = note.claimant.as_ref()?;
             let found = registry.entity_index(claimant.get_ref());
             if found.is_none() {
-                diagnostics.push(unknown_id(&path, "entity", claimant.get_ref(), claimant.span(), registry.entities.iter().map(|e| e.id.as_str())));
+                diagnostics.push(unknown_id(
+                    &path,
+                    "entity",
+                    claimant.get_ref(),
+                    claimant.span(),
+                    registry.entities.iter().map(|e| e.id.as_str()),
+                ));
             }
             found
         })
@@ -251,12 +292,31 @@ fn resolve_article(
             let target = spec.article.get_ref();
             let found = targets.article_index(target);
             if found.is_none() {
-                diagnostics.push(unknown_id(&path, "article", target, spec.article.span(), targets.article_ids()));
+                diagnostics.push(unknown_id(
+                    &path,
+                    "article",
+                    target,
+                    spec.article.span(),
+                    targets.article_ids(),
+                ));
             }
-            Some(SeeAlso { article: found?, why: spec.why.clone(), outgoing: true })
+            Some(SeeAlso {
+                article: found?,
+                why: spec.why.clone(),
+                outgoing: true,
+            })
         })
         .collect();
-    let article = Article { annotated, slug, title, source, mentions, claimants, see_also, related: Vec::new() };
+    let article = Article {
+        annotated,
+        slug,
+        title,
+        source,
+        mentions,
+        claimants,
+        see_also,
+        related: Vec::new(),
+    };
     (article, diagnostics)
 }
 
@@ -284,7 +344,13 @@ fn find_mentions(
         .collect();
     for explicit in &article.mentions {
         let Some(entity) = registry.entity_index(explicit.entity.get_ref()) else {
-            diagnostics.push(unknown_id(path, "entity", explicit.entity.get_ref(), explicit.entity.span(), registry.entities.iter().map(|e| e.id.as_str())));
+            diagnostics.push(unknown_id(
+                path,
+                "entity",
+                explicit.entity.get_ref(),
+                explicit.entity.span(),
+                registry.entities.iter().map(|e| e.id.as_str()),
+            ));
             continue;
         };
         if explicit.ignore {
@@ -292,8 +358,14 @@ fn find_mentions(
             found.retain(|(range, e)| !(*e == entity && overlaps(range, &explicit.range)));
             if found.len() == before {
                 diagnostics.push(
-                    Diagnostic::warning(path, format!("nothing to ignore: `{}` is not matched automatically at this quote", explicit.entity.get_ref()))
-                        .with_span(Some(explicit.entity.span())),
+                    Diagnostic::warning(
+                        path,
+                        format!(
+                            "nothing to ignore: `{}` is not matched automatically at this quote",
+                            explicit.entity.get_ref()
+                        ),
+                    )
+                    .with_span(Some(explicit.entity.span())),
                 );
             }
         } else {
@@ -310,7 +382,11 @@ fn find_mentions(
         .map(|(range, entity)| {
             seen[entity] += 1;
             let anchor = format!("m-{}-{}", registry.entities[entity].id, seen[entity]);
-            Mention { range, entity, anchor }
+            Mention {
+                range,
+                entity,
+                anchor,
+            }
         })
         .collect()
 }
@@ -327,7 +403,8 @@ pub(crate) fn unknown_id<'a>(
     span: Range<usize>,
     known: impl IntoIterator<Item = &'a str>,
 ) -> Diagnostic {
-    let mut diagnostic = Diagnostic::error(path, format!("unknown {what} `{id}`")).with_span(Some(span));
+    let mut diagnostic =
+        Diagnostic::error(path, format!("unknown {what} `{id}`")).with_span(Some(span));
     if let Some(best) = did_you_mean(id, known) {
         diagnostic = diagnostic.with_hint(format!("did you mean `{best}`?"));
     }
@@ -340,12 +417,19 @@ fn add_backlinks(articles: &mut [Article]) {
     let mut incoming: BTreeMap<usize, Vec<SeeAlso>> = BTreeMap::new();
     for (from, article) in articles.iter().enumerate() {
         for link in article.see_also.iter().filter(|l| l.outgoing) {
-            incoming.entry(link.article).or_default().push(SeeAlso { article: from, why: link.why.clone(), outgoing: false });
+            incoming.entry(link.article).or_default().push(SeeAlso {
+                article: from,
+                why: link.why.clone(),
+                outgoing: false,
+            });
         }
     }
     for (to, links) in incoming {
         for link in links {
-            let already = articles[to].see_also.iter().any(|l| l.article == link.article);
+            let already = articles[to]
+                .see_also
+                .iter()
+                .any(|l| l.article == link.article);
             if !already && link.article != to {
                 articles[to].see_also.push(link);
             }
@@ -356,12 +440,17 @@ fn add_backlinks(articles: &mut [Article]) {
 /// Entity descriptions may use `[[id]]` too; an unknown one points at the entity's table.
 fn check_registry_links(registry: &Registry, targets: &Targets, diagnostics: &mut Vec<Diagnostic>) {
     for entity in &registry.entities {
-        let Some(description) = &entity.description else { continue };
+        let Some(description) = &entity.description else {
+            continue;
+        };
         for (id, _) in wiki_links(description) {
             if targets.get(id).is_none() {
                 let mut diagnostic = Diagnostic::error(
                     &registry.entities_path,
-                    format!("unknown article or entity `{id}` in the description of `{}`", entity.id),
+                    format!(
+                        "unknown article or entity `{id}` in the description of `{}`",
+                        entity.id
+                    ),
                 )
                 .with_span(entity.span.clone());
                 if let Some(best) = did_you_mean(id, targets.ids()) {

@@ -30,17 +30,30 @@ pub struct Targets {
 }
 
 impl Targets {
-    pub fn new(articles: &[AnnotatedArticle], slugs: &[String], titles: &[String], registry: &Registry) -> Self {
+    pub fn new(
+        articles: &[AnnotatedArticle],
+        slugs: &[String],
+        titles: &[String],
+        registry: &Registry,
+    ) -> Self {
         let mut by_id = HashMap::new();
         for entity in &registry.entities {
             by_id.insert(
                 entity.id.clone(),
-                Target { path: format!("{}/{}/", entity.kind.section(), entity.id), title: entity.name.clone(), article: None },
+                Target {
+                    path: format!("{}/{}/", entity.kind.section(), entity.id),
+                    title: entity.name.clone(),
+                    article: None,
+                },
             );
         }
         // Articles win over entities on a clash: an editor linking a stem means the article.
         for (index, (article, slug)) in articles.iter().zip(slugs).enumerate() {
-            let target = Target { path: format!("articles/{slug}/"), title: titles[index].clone(), article: Some(index) };
+            let target = Target {
+                path: format!("articles/{slug}/"),
+                title: titles[index].clone(),
+                article: Some(index),
+            };
             by_id.insert(slug.clone(), target.clone());
             by_id.insert(article.id.clone(), target);
         }
@@ -76,8 +89,11 @@ impl Targets {
             if self.by_id.contains_key(id) {
                 continue;
             }
-            let mut diagnostic = Diagnostic::error(path, format!("unknown article or entity `{id}` in `[[{id}]]`"))
-                .with_span(Some(span_in_toml_string(markdown, &range)));
+            let mut diagnostic = Diagnostic::error(
+                path,
+                format!("unknown article or entity `{id}` in `[[{id}]]`"),
+            )
+            .with_span(Some(span_in_toml_string(markdown, &range)));
             if let Some(best) = did_you_mean(id, self.ids()) {
                 diagnostic = diagnostic.with_hint(format!("did you mean `[[{best}]]`?"));
             }
@@ -94,7 +110,9 @@ pub fn wiki_links(markdown: &str) -> Vec<(&str, Range<usize>)> {
     let mut rest = 0;
     while let Some(open) = markdown[rest..].find("[[") {
         let start = rest + open;
-        let Some(close) = markdown[start + 2..].find("]]") else { break };
+        let Some(close) = markdown[start + 2..].find("]]") else {
+            break;
+        };
         let end = start + 2 + close + 2;
         let inner = &markdown[start + 2..end - 2];
         let id = inner.split('|').next().unwrap_or(inner).trim();

@@ -151,7 +151,7 @@ impl Registry {
         let tables: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<EntityEntry>>> =
             toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, &e)])?;
         let mut errors = Vec::new();
-        let mut entities = Vec::new();
+        let mut entities: Vec<ParsedEntity> = Vec::new();
         for (kind_key, entries) in tables {
             let Some(kind) = EntityKind::from_key(kind_key.get_ref()) else {
                 let mut d = Diagnostic::error(
@@ -160,10 +160,9 @@ impl Registry {
                 )
                 .with_span(Some(kind_key.span()))
                 .with_note("kinds are `person`, `place`, `organization` and `event`");
-                if let Some(best) = did_you_mean(
-                    kind_key.get_ref(),
-                    EntityKind::ALL.iter().map(|k| k.key()),
-                ) {
+                if let Some(best) =
+                    did_you_mean(kind_key.get_ref(), EntityKind::ALL.iter().map(|k| k.key()))
+                {
                     d = d.with_hint(format!("did you mean `{best}`?"));
                 }
                 errors.push(d);
@@ -208,7 +207,8 @@ impl Registry {
 
     /// Parses `_sources.toml`.
     pub fn parse_sources(path: &Path, text: &str) -> Result<Vec<Source>, Vec<Diagnostic>> {
-        let file: SourcesFile = toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, &e)])?;
+        let file: SourcesFile =
+            toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, &e)])?;
         let mut errors = Vec::new();
         let mut sources = Vec::new();
         for (id, entry) in file.source {
@@ -238,14 +238,14 @@ impl Registry {
 
 /// Ids must be unique across kinds (one id, one page), and a name or alias may belong
 /// to one entity only, or mention detection could not decide between them.
-fn duplicate_errors(
-    path: &Path,
-    entities: &[(Entity, Range<usize>, Vec<Spanned<String>>)],
-) -> Vec<Diagnostic> {
+/// An entity as parsed, with the spans of its id and of each alias.
+type ParsedEntity = (Entity, Range<usize>, Vec<Spanned<String>>);
+
+fn duplicate_errors(path: &Path, entities: &[ParsedEntity]) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     // In file order, so the error points at the second use, where the editor is
     // most likely to have just added it.
-    let mut in_file_order: Vec<&(Entity, Range<usize>, Vec<Spanned<String>>)> = entities.iter().collect();
+    let mut in_file_order: Vec<&ParsedEntity> = entities.iter().collect();
     in_file_order.sort_by_key(|(_, span, _)| span.start);
     let mut ids: BTreeMap<&str, &Entity> = BTreeMap::new();
     for (entity, id_span, _) in &in_file_order {
@@ -258,7 +258,7 @@ fn duplicate_errors(
         }
     }
     let mut names: BTreeMap<String, &str> = BTreeMap::new();
-    for (entity, id_span, aliases) in &in_file_order {
+    for (entity, id_span, aliases) in in_file_order {
         let mut surfaces: Vec<(&str, Range<usize>)> = vec![(entity.name.as_str(), id_span.clone())];
         surfaces.extend(aliases.iter().map(|a| (a.get_ref().as_str(), a.span())));
         for (surface, span) in surfaces {
@@ -300,7 +300,10 @@ mod tests {
         let errors = Registry::parse_entities(Path::new("_entities.toml"), text).unwrap_err();
         assert_eq!(errors[0].message, "unknown entity kind `persn`");
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `person`?"));
-        assert_eq!(line_col(text, errors[0].span.clone().unwrap().start), (1, 2));
+        assert_eq!(
+            line_col(text, errors[0].span.clone().unwrap().start),
+            (1, 2)
+        );
     }
 
     #[test]
@@ -309,6 +312,9 @@ mod tests {
         let errors = Registry::parse_entities(Path::new("_entities.toml"), text).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].message, "`kato` names both `a` and `b`");
-        assert_eq!(line_col(text, errors[0].span.clone().unwrap().start), (6, 12));
+        assert_eq!(
+            line_col(text, errors[0].span.clone().unwrap().start),
+            (6, 12)
+        );
     }
 }

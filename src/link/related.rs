@@ -30,7 +30,13 @@ pub fn rank(articles: &mut [Article], entity_count: usize) {
     #[allow(clippy::cast_precision_loss)]
     let weights: Vec<f64> = postings
         .iter()
-        .map(|p| if p.is_empty() { 0.0 } else { (total as f64 / p.len() as f64).ln() })
+        .map(|p| {
+            if p.is_empty() {
+                0.0
+            } else {
+                (total as f64 / p.len() as f64).ln()
+            }
+        })
         .collect();
     let mut scores = vec![0.0_f64; total];
     let mut touched: Vec<usize> = Vec::new();
@@ -50,7 +56,11 @@ pub fn rank(articles: &mut [Article], entity_count: usize) {
         }
         let mut ranked: Vec<Related> = touched
             .iter()
-            .map(|&other| Related { article: other, score: scores[other], shared: Vec::new() })
+            .map(|&other| Related {
+                article: other,
+                score: scores[other],
+                shared: Vec::new(),
+            })
             .collect();
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
         ranked.truncate(MAX_RELATED);

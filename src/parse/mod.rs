@@ -132,11 +132,19 @@ pub enum InlineKind {
     Strong,
     Strikethrough,
     Code,
-    Link { href: String, title: String },
+    Link {
+        href: String,
+        title: String,
+    },
     /// An image; its range covers the alt text.
-    Image { src: String, title: String },
+    Image {
+        src: String,
+        title: String,
+    },
     /// A footnote reference; its range is empty.
-    FootnoteRef { label: String },
+    FootnoteRef {
+        label: String,
+    },
     /// A hard line break; its range covers the "\n" in the text.
     LineBreak,
 }

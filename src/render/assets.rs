@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use std::fmt::Write as _;
+
 use sha2::{Digest, Sha256};
 
 use super::highlight::Highlighter;
@@ -25,19 +27,30 @@ impl Assets {
             .iter()
             .map(|(name, bytes)| ((*name).to_owned(), bytes.to_vec()))
             .collect();
-        files.insert(SYNTAX_CSS.to_owned(), Highlighter::stylesheet().into_bytes());
+        files.insert(
+            SYNTAX_CSS.to_owned(),
+            Highlighter::stylesheet().into_bytes(),
+        );
         for (name, bytes) in project_files {
             files.insert(name.clone(), bytes.clone());
         }
-        Self { files, base_path: base_path.to_owned() }
+        Self {
+            files,
+            base_path: base_path.to_owned(),
+        }
     }
 
     /// `static/<stem>.<hash>.<ext>` for a file.
     fn fingerprinted(name: &str, bytes: &[u8]) -> String {
         let digest = Sha256::digest(bytes);
-        let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
+        let mut hash = String::with_capacity(10);
+        for byte in digest.iter().take(5) {
+            let _ = write!(hash, "{byte:02x}");
+        }
         match name.rsplit_once('.') {
-            Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => format!("static/{stem}.{hash}.{ext}"),
+            Some((stem, ext)) if !stem.is_empty() && !stem.ends_with('/') => {
+                format!("static/{stem}.{hash}.{ext}")
+            }
             _ => format!("static/{name}.{hash}"),
         }
     }
@@ -46,14 +59,22 @@ impl Assets {
     pub fn urls(&self) -> HashMap<String, String> {
         self.files
             .iter()
-            .map(|(name, bytes)| (name.clone(), format!("{}{}", self.base_path, Self::fingerprinted(name, bytes))))
+            .map(|(name, bytes)| {
+                (
+                    name.clone(),
+                    format!("{}{}", self.base_path, Self::fingerprinted(name, bytes)),
+                )
+            })
             .collect()
     }
 
     pub fn into_files(self) -> Vec<OutputFile> {
         self.files
             .into_iter()
-            .map(|(name, contents)| OutputFile { path: Self::fingerprinted(&name, &contents), contents })
+            .map(|(name, contents)| OutputFile {
+                path: Self::fingerprinted(&name, &contents),
+                contents,
+            })
             .collect()
     }
 }

@@ -44,7 +44,10 @@ impl Element<'_> {
     }
 
     fn is_anchor(&self) -> bool {
-        matches!(self, Self::Inline(InlineKind::Link { .. }) | Self::Mention(_))
+        matches!(
+            self,
+            Self::Inline(InlineKind::Link { .. }) | Self::Mention(_)
+        )
     }
 }
 
@@ -111,7 +114,9 @@ impl<'a> BodyWriter<'a> {
             BlockKind::BlockQuote => {
                 self.out.push_str("<blockquote>\n");
                 let mut next = index;
-                while next < document.blocks.len() && document.blocks[next].kind == BlockKind::BlockQuote {
+                while next < document.blocks.len()
+                    && document.blocks[next].kind == BlockKind::BlockQuote
+                {
                     self.simple_block(&document.blocks[next], "p", "");
                     next += 1;
                 }
@@ -142,7 +147,10 @@ impl<'a> BodyWriter<'a> {
             BlockKind::Code { language } => self.code(block, language.as_deref()),
             BlockKind::Rule => self.out.push_str("<hr>\n"),
             // Containers are handled by `container`.
-            BlockKind::BlockQuote | BlockKind::ListItem { .. } | BlockKind::TableCell { .. } | BlockKind::Footnote { .. } => {
+            BlockKind::BlockQuote
+            | BlockKind::ListItem { .. }
+            | BlockKind::TableCell { .. }
+            | BlockKind::Footnote { .. } => {
                 self.simple_block(block, "p", "");
             }
         }
@@ -160,19 +168,30 @@ impl<'a> BodyWriter<'a> {
         // Open and close lists as the depth changes; items nest inside the item above.
         let mut open: Vec<(u8, bool)> = Vec::new();
         let mut next = index;
-        let list_id = match document.blocks[index].kind {
-            BlockKind::ListItem { list, .. } => list,
-            _ => return index + 1,
+        let BlockKind::ListItem { list: list_id, .. } = document.blocks[index].kind else {
+            return index + 1;
         };
         let mut pending_sidenotes: Vec<usize> = Vec::new();
         while let Some(block) = document.blocks.get(next) {
-            let BlockKind::ListItem { list, ordered, start, depth } = block.kind else { break };
+            let BlockKind::ListItem {
+                list,
+                ordered,
+                start,
+                depth,
+            } = block.kind
+            else {
+                break;
+            };
             if list != list_id && depth == 0 {
                 break;
             }
             while open.last().is_some_and(|(d, _)| *d > depth) {
                 let (_, was_ordered) = open.pop().unwrap_or((0, false));
-                let _ = write!(self.out, "</li></{}>", if was_ordered { "ol" } else { "ul" });
+                let _ = write!(
+                    self.out,
+                    "</li></{}>",
+                    if was_ordered { "ol" } else { "ul" }
+                );
             }
             if open.last().is_some_and(|(d, _)| *d == depth) {
                 self.out.push_str("</li>\n");
@@ -207,7 +226,15 @@ impl<'a> BodyWriter<'a> {
         let mut in_body = false;
         let mut ended = Vec::new();
         while let Some(block) = document.blocks.get(next) {
-            let BlockKind::TableCell { table, row: cell_row, header, align } = block.kind else { break };
+            let BlockKind::TableCell {
+                table,
+                row: cell_row,
+                header,
+                align,
+            } = block.kind
+            else {
+                break;
+            };
             if table != table_id {
                 break;
             }
@@ -242,7 +269,8 @@ impl<'a> BodyWriter<'a> {
         if row.is_some() {
             self.out.push_str("</tr>");
         }
-        self.out.push_str(if in_body { "</tbody>" } else { "</thead>" });
+        self.out
+            .push_str(if in_body { "</tbody>" } else { "</thead>" });
         self.out.push_str("</table></div>\n");
         self.sidenotes(&ended);
         next
@@ -257,12 +285,15 @@ impl<'a> BodyWriter<'a> {
         if notes.is_empty() {
             return;
         }
-        self.out.push_str("<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>\n");
+        self.out
+            .push_str("<section class=\"footnotes\" aria-label=\"Footnotes\"><ol>\n");
         for block in notes {
-            let BlockKind::Footnote { label } = &block.kind else { continue };
+            let BlockKind::Footnote { label } = &block.kind else {
+                continue;
+            };
             let _ = write!(self.out, "<li id=\"fn-{}\">", escape(&footnote_id(label)));
             let ended = self.inline_content(block);
-            let _ = write!(self.out, " <a href=\"#fnref-{}\" class=\"footnote-back\" aria-label=\"Back to text\">↩</a></li>\n", escape(&footnote_id(label)));
+            let _ = writeln!(self.out, " <a href=\"#fnref-{}\" class=\"footnote-back\" aria-label=\"Back to text\">↩</a></li>", escape(&footnote_id(label)));
             self.sidenotes(&ended);
         }
         self.out.push_str("</ol></section>\n");
@@ -273,7 +304,11 @@ impl<'a> BodyWriter<'a> {
         let highlighted = self.highlighter.highlight(code, language);
         match language {
             Some(lang) => {
-                let _ = write!(self.out, "<pre class=\"code\"><code class=\"language-{}\">", escape(lang));
+                let _ = write!(
+                    self.out,
+                    "<pre class=\"code\"><code class=\"language-{}\">",
+                    escape(lang)
+                );
             }
             None => self.out.push_str("<pre class=\"code\"><code>"),
         }
@@ -293,11 +328,9 @@ impl<'a> BodyWriter<'a> {
     }
 
     fn notes_in<'n>(&'n self, range: &'n Range<usize>) -> impl Iterator<Item = &'a Note> + 'n {
-        self.article
-            .annotated
-            .notes
-            .iter()
-            .filter(move |n| n.range.start < range.end && range.start < n.range.end.max(n.range.start + 1))
+        self.article.annotated.notes.iter().filter(move |n| {
+            n.range.start < range.end && range.start < n.range.end.max(n.range.start + 1)
+        })
     }
 
     /// Spans of the block, clipped to it, sorted outermost first.
@@ -307,38 +340,68 @@ impl<'a> BodyWriter<'a> {
         let mut spans: Vec<Span<'a>> = block
             .inlines
             .iter()
-            .map(|inline| Span { range: inline.range.clone(), element: Element::Inline(&inline.kind) })
+            .map(|inline| Span {
+                range: inline.range.clone(),
+                element: Element::Inline(&inline.kind),
+            })
             .collect();
         let links: Vec<Range<usize>> = block
             .inlines
             .iter()
-            .filter(|i| matches!(i.kind, InlineKind::Link { .. } | InlineKind::Image { .. } | InlineKind::Code))
+            .filter(|i| {
+                matches!(
+                    i.kind,
+                    InlineKind::Link { .. } | InlineKind::Image { .. } | InlineKind::Code
+                )
+            })
             .map(|i| i.range.clone())
             .collect();
         for note in self.notes_in(range) {
             let clipped = clip(&note.range);
             if clipped.start < clipped.end {
-                spans.push(Span { range: clipped, element: Element::Note(note) });
+                spans.push(Span {
+                    range: clipped,
+                    element: Element::Note(note),
+                });
             }
         }
         let mut linked: Vec<usize> = Vec::new();
         if self.options.link_mentions {
-            for mention in self.article.mentions.iter().filter(|m| m.range.start >= range.start && m.range.end <= range.end) {
+            for mention in self
+                .article
+                .mentions
+                .iter()
+                .filter(|m| m.range.start >= range.start && m.range.end <= range.end)
+            {
                 // A mention inside an article's own link (or code) is left unlinked:
                 // links cannot nest.
-                if links.iter().any(|l| l.start < mention.range.end && mention.range.start < l.end) {
+                if links
+                    .iter()
+                    .any(|l| l.start < mention.range.end && mention.range.start < l.end)
+                {
                     continue;
                 }
                 if self.options.first_mention_per_block && linked.contains(&mention.entity) {
                     continue;
                 }
                 linked.push(mention.entity);
-                spans.push(Span { range: mention.range.clone(), element: Element::Mention(mention) });
+                spans.push(Span {
+                    range: mention.range.clone(),
+                    element: Element::Mention(mention),
+                });
             }
         }
         spans.sort_by(|a, b| {
-            (a.range.start, std::cmp::Reverse(a.range.end), a.element.rank())
-                .cmp(&(b.range.start, std::cmp::Reverse(b.range.end), b.element.rank()))
+            (
+                a.range.start,
+                std::cmp::Reverse(a.range.end),
+                a.element.rank(),
+            )
+                .cmp(&(
+                    b.range.start,
+                    std::cmp::Reverse(b.range.end),
+                    b.element.rank(),
+                ))
         });
         spans
     }
@@ -381,7 +444,8 @@ impl<'a> BodyWriter<'a> {
             // Notes ending here get their marker as soon as no link is open.
             for span in spans.iter().filter(|s| s.range.end == position) {
                 if let Element::Note(note) = span.element {
-                    if note.range.end <= block.range.end && !pending_markers.contains(&note.number) {
+                    if note.range.end <= block.range.end && !pending_markers.contains(&note.number)
+                    {
                         pending_markers.push(note.number);
                         ended_notes.push(note.number);
                     }
@@ -392,10 +456,13 @@ impl<'a> BodyWriter<'a> {
                     self.marker(number);
                 }
             }
-            let Some(&next) = boundaries.get(i + 1) else { break };
+            let Some(&next) = boundaries.get(i + 1) else {
+                break;
+            };
             // Open spans starting here (outermost first; `spans` is sorted that way).
             for (s, span) in spans.iter().enumerate() {
-                if span.range.start == position && span.range.end > position && !stack.contains(&s) {
+                if span.range.start == position && span.range.end > position && !stack.contains(&s)
+                {
                     if let Element::Inline(InlineKind::Image { src, title }) = &span.element {
                         self.image(src, title, &text[span.range.clone()]);
                         skip_until = span.range.end;
@@ -426,9 +493,9 @@ impl<'a> BodyWriter<'a> {
     fn open_keeping_links_whole(&mut self, spans: &[Span<'a>], stack: &mut Vec<usize>, s: usize) {
         let span = &spans[s];
         let rank = span.element.rank();
-        let cut = stack
-            .iter()
-            .position(|&open| spans[open].range.end < span.range.end && spans[open].element.rank() > rank);
+        let cut = stack.iter().position(|&open| {
+            spans[open].range.end < span.range.end && spans[open].element.rank() > rank
+        });
         let mut reopen = Vec::new();
         if let Some(cut) = cut {
             while stack.len() > cut {
@@ -465,7 +532,11 @@ impl<'a> BodyWriter<'a> {
                 InlineKind::Strikethrough => self.out.push_str("<del>"),
                 InlineKind::Code => self.out.push_str("<code>"),
                 InlineKind::Link { href, title } => {
-                    let _ = write!(self.out, "<a href=\"{}\"", escape(&super::html::safe_href(href)));
+                    let _ = write!(
+                        self.out,
+                        "<a href=\"{}\"",
+                        escape(&super::html::safe_href(href))
+                    );
                     if !title.is_empty() {
                         let _ = write!(self.out, " title=\"{}\"", escape(title));
                     }
@@ -478,10 +549,16 @@ impl<'a> BodyWriter<'a> {
                 let kind = note.kind.as_str();
                 let number = note.number;
                 if self.started[number] {
-                    let _ = write!(self.out, "<mark class=\"note note-{kind}\" data-note=\"{number}\">");
+                    let _ = write!(
+                        self.out,
+                        "<mark class=\"note note-{kind}\" data-note=\"{number}\">"
+                    );
                 } else {
                     self.started[number] = true;
-                    let _ = write!(self.out, "<mark class=\"note note-{kind}\" id=\"n{number}\" data-note=\"{number}\">");
+                    let _ = write!(
+                        self.out,
+                        "<mark class=\"note note-{kind}\" id=\"n{number}\" data-note=\"{number}\">"
+                    );
                 }
             }
             Element::Mention(mention) => {
@@ -490,7 +567,11 @@ impl<'a> BodyWriter<'a> {
                     self.out,
                     "<a class=\"mention mention-{}\" href=\"{}\" id=\"{}\">",
                     entity.kind.key(),
-                    escape(&self.markdown.url(&format!("{}/{}/", entity.kind.section(), entity.id))),
+                    escape(&self.markdown.url(&format!(
+                        "{}/{}/",
+                        entity.kind.section(),
+                        entity.id
+                    ))),
                     mention.anchor
                 );
             }
@@ -518,12 +599,21 @@ impl<'a> BodyWriter<'a> {
     fn point(&mut self, element: &Element<'_>) {
         if let Element::Inline(InlineKind::FootnoteRef { label }) = element {
             let id = escape(&footnote_id(label));
-            let _ = write!(self.out, "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\">{}</a></sup>", escape(label));
+            let _ = write!(
+                self.out,
+                "<sup class=\"footnote-ref\"><a href=\"#fn-{id}\" id=\"fnref-{id}\">{}</a></sup>",
+                escape(label)
+            );
         }
     }
 
     fn image(&mut self, src: &str, title: &str, alt: &str) {
-        let _ = write!(self.out, "<img src=\"{}\" alt=\"{}\"", escape(&super::html::safe_href(src)), escape(alt));
+        let _ = write!(
+            self.out,
+            "<img src=\"{}\" alt=\"{}\"",
+            escape(&super::html::safe_href(src)),
+            escape(alt)
+        );
         if !title.is_empty() {
             let _ = write!(self.out, " title=\"{}\"", escape(title));
         }
@@ -543,9 +633,18 @@ impl<'a> BodyWriter<'a> {
         if numbers.is_empty() {
             return;
         }
-        self.out.push_str("<aside class=\"sidenotes\" aria-label=\"Notes on this passage\">");
+        self.out
+            .push_str("<aside class=\"sidenotes\" aria-label=\"Notes on this passage\">");
         for &number in numbers {
-            let Some(note) = self.article.annotated.notes.iter().find(|n| n.number == number) else { continue };
+            let Some(note) = self
+                .article
+                .annotated
+                .notes
+                .iter()
+                .find(|n| n.number == number)
+            else {
+                continue;
+            };
             let kind = note.kind;
             let _ = write!(
                 self.out,
@@ -554,12 +653,21 @@ impl<'a> BodyWriter<'a> {
                 kind.label()
             );
             if let Some(rating) = &note.rating {
-                let _ = write!(self.out, " <span class=\"sidenote-rating\">{}</span>", escape(rating));
+                let _ = write!(
+                    self.out,
+                    " <span class=\"sidenote-rating\">{}</span>",
+                    escape(rating)
+                );
             }
             if let Some(correct) = &note.correct {
-                let _ = write!(self.out, " <span class=\"sidenote-correct\">Should read: <ins>{}</ins></span>", escape(correct));
+                let _ = write!(
+                    self.out,
+                    " <span class=\"sidenote-correct\">Should read: <ins>{}</ins></span>",
+                    escape(correct)
+                );
             }
-            self.out.push_str(&self.markdown.render(note.body.get_ref()));
+            self.out
+                .push_str(&self.markdown.render(note.body.get_ref()));
             self.out.push_str("</div>");
         }
         self.out.push_str("</aside>\n");

@@ -51,7 +51,13 @@ pub fn news_article_jsonld(views: &Views<'_>, index: usize) -> String {
     script_safe(&document)
 }
 
-fn claim_review(views: &Views<'_>, article: &Article, note: &Note, claimant: Option<usize>, page_url: &str) -> Value {
+fn claim_review(
+    views: &Views<'_>,
+    article: &Article,
+    note: &Note,
+    claimant: Option<usize>,
+    page_url: &str,
+) -> Value {
     let archive = views.archive;
     let rating = note.rating.clone().unwrap_or_default();
     let author = claimant.map_or_else(
@@ -124,9 +130,17 @@ pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
     }
     for mention in &article.mentions {
         let entity = &archive.registry.entities[mention.entity];
-        let mut body = vec![specific_resource(&archive.config.absolute_url(&views.entity_path(mention.entity)), "identifying")];
+        let mut body = vec![specific_resource(
+            &archive
+                .config
+                .absolute_url(&views.entity_path(mention.entity)),
+            "identifying",
+        )];
         if let Some(q) = &entity.wikidata {
-            body.push(specific_resource(&format!("https://www.wikidata.org/entity/{q}"), "identifying"));
+            body.push(specific_resource(
+                &format!("https://www.wikidata.org/entity/{q}"),
+                "identifying",
+            ));
         }
         items.push(json!({
             "id": format!("{page_url}#{}", mention.anchor),
@@ -138,7 +152,10 @@ pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
     }
     for (i, link) in article.see_also.iter().filter(|l| l.outgoing).enumerate() {
         let other = &archive.articles[link.article];
-        let mut body = vec![specific_resource(&archive.config.absolute_url(&other.path()), "linking")];
+        let mut body = vec![specific_resource(
+            &archive.config.absolute_url(&other.path()),
+            "linking",
+        )];
         if let Some(why) = &link.why {
             body.push(json!({ "type": "TextualBody", "value": why, "format": "text/plain", "purpose": "describing" }));
         }
@@ -211,11 +228,20 @@ fn note_body(views: &Views<'_>, note: &Note) -> Value {
 
 /// A target into `text.txt`: a quote selector with context and a position selector in
 /// code points.
-fn text_target(text_url: &str, text: &str, positions: &CharPositions, range: &Range<usize>) -> Value {
+fn text_target(
+    text_url: &str,
+    text: &str,
+    positions: &CharPositions,
+    range: &Range<usize>,
+) -> Value {
     let start = positions.char_index(range.start);
     let end = positions.char_index(range.end);
     let prefix: String = {
-        let before: Vec<char> = text[..range.start].chars().rev().take(CONTEXT_CHARS).collect();
+        let before: Vec<char> = text[..range.start]
+            .chars()
+            .rev()
+            .take(CONTEXT_CHARS)
+            .collect();
         before.into_iter().rev().collect()
     };
     let suffix: String = text[range.end..].chars().take(CONTEXT_CHARS).collect();

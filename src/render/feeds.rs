@@ -20,10 +20,19 @@ pub fn feeds(views: &Views<'_>) -> Vec<OutputFile> {
         let articles: Vec<usize> = order
             .iter()
             .copied()
-            .filter(|&i| archive.articles[i].source.is_some_and(|s| archive.registry.sources[s].id == source.id))
+            .filter(|&i| {
+                archive.articles[i]
+                    .source
+                    .is_some_and(|s| archive.registry.sources[s].id == source.id)
+            })
             .collect();
         let title = format!("{} — {}", archive.config.title, source.name);
-        files.push(atom(views, &format!("sources/{}/atom.xml", source.id), &title, &articles));
+        files.push(atom(
+            views,
+            &format!("sources/{}/atom.xml", source.id),
+            &title,
+            &articles,
+        ));
     }
     let mut tags: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
     for &i in &order {
@@ -33,12 +42,21 @@ pub fn feeds(views: &Views<'_>) -> Vec<OutputFile> {
     }
     for (tag, articles) in &tags {
         let title = format!("{} — tagged {tag}", archive.config.title);
-        files.push(atom(views, &format!("tags/{tag}/atom.xml"), &title, articles));
+        files.push(atom(
+            views,
+            &format!("tags/{tag}/atom.xml"),
+            &title,
+            articles,
+        ));
     }
     files.extend(sitemaps(views, &tags.keys().copied().collect::<Vec<_>>()));
     files.push(OutputFile {
         path: "robots.txt".to_owned(),
-        contents: format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", archive.config.absolute_url("sitemap.xml")).into_bytes(),
+        contents: format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+            archive.config.absolute_url("sitemap.xml")
+        )
+        .into_bytes(),
     });
     files
 }
@@ -50,27 +68,59 @@ fn atom(views: &Views<'_>, path: &str, title: &str, articles: &[usize]) -> Outpu
     let entries: Vec<usize> = articles.iter().copied().take(config.feeds.limit).collect();
     let updated = entries
         .iter()
-        .filter_map(|&i| archive.articles[i].annotated.meta.published.as_ref().map(|d| *d.get_ref()))
+        .filter_map(|&i| {
+            archive.articles[i]
+                .annotated
+                .meta
+                .published
+                .as_ref()
+                .map(|d| *d.get_ref())
+        })
         .max()
-        .map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), crate::model::PartialDate::rfc3339);
+        .map_or_else(
+            || "1970-01-01T00:00:00Z".to_owned(),
+            crate::model::PartialDate::rfc3339,
+        );
     let mut xml = String::new();
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(xml, "  <title>{}</title>", escape(title));
     let _ = writeln!(xml, "  <id>{}</id>", escape(&config.absolute_url(path)));
-    let _ = writeln!(xml, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape(&config.absolute_url(path)));
-    let _ = writeln!(xml, "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&config.base_url));
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+        escape(&config.absolute_url(path))
+    );
+    let _ = writeln!(
+        xml,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        escape(&config.base_url)
+    );
     let _ = writeln!(xml, "  <updated>{updated}</updated>");
-    let _ = writeln!(xml, "  <author><name>{}</name></author>", escape(config.author.as_deref().unwrap_or(&config.title)));
-    let _ = writeln!(xml, "  <generator uri=\"https://crates.io/crates/gloss\">gloss</generator>");
+    let _ = writeln!(
+        xml,
+        "  <author><name>{}</name></author>",
+        escape(config.author.as_deref().unwrap_or(&config.title))
+    );
+    let _ = writeln!(
+        xml,
+        "  <generator uri=\"https://crates.io/crates/gloss\">gloss</generator>"
+    );
     for &i in &entries {
         let article = &archive.articles[i];
         let meta = &article.annotated.meta;
         let url = config.absolute_url(&article.path());
-        let date = meta.published.as_ref().map_or_else(|| updated.clone(), |d| d.get_ref().rfc3339());
+        let date = meta
+            .published
+            .as_ref()
+            .map_or_else(|| updated.clone(), |d| d.get_ref().rfc3339());
         xml.push_str("  <entry>\n");
         let _ = writeln!(xml, "    <title>{}</title>", escape(&article.title));
         let _ = writeln!(xml, "    <id>{}</id>", escape(&url));
-        let _ = writeln!(xml, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(&url));
+        let _ = writeln!(
+            xml,
+            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(&url)
+        );
         let _ = writeln!(xml, "    <updated>{date}</updated>");
         if meta.published.is_some() {
             let _ = writeln!(xml, "    <published>{date}</published>");
@@ -79,18 +129,29 @@ fn atom(views: &Views<'_>, path: &str, title: &str, articles: &[usize]) -> Outpu
             let _ = writeln!(xml, "    <author><name>{}</name></author>", escape(author));
         }
         if let Some(source) = article.source {
-            let _ = writeln!(xml, "    <source><title>{}</title></source>", escape(&archive.registry.sources[source].name));
+            let _ = writeln!(
+                xml,
+                "    <source><title>{}</title></source>",
+                escape(&archive.registry.sources[source].name)
+            );
         }
         for tag in &meta.tags {
             let _ = writeln!(xml, "    <category term=\"{}\"/>", escape(tag.get_ref()));
         }
         if let Some(summary) = &meta.summary {
-            let _ = writeln!(xml, "    <summary type=\"html\">{}</summary>", escape(&views.markdown.render(summary)));
+            let _ = writeln!(
+                xml,
+                "    <summary type=\"html\">{}</summary>",
+                escape(&views.markdown.render(summary))
+            );
         }
         xml.push_str("  </entry>\n");
     }
     xml.push_str("</feed>\n");
-    OutputFile { path: path.to_owned(), contents: xml.into_bytes() }
+    OutputFile {
+        path: path.to_owned(),
+        contents: xml.into_bytes(),
+    }
 }
 
 /// sitemap.xml: one file, or an index of sitemap-N.xml files past 50,000 URLs.
@@ -99,26 +160,55 @@ fn sitemaps(views: &Views<'_>, tags: &[&str]) -> Vec<OutputFile> {
     let config = &archive.config;
     let mut urls: Vec<(String, Option<String>)> = vec![(String::new(), None)];
     for article in &archive.articles {
-        let lastmod = article.annotated.meta.published.as_ref().map(|d| d.get_ref()).filter(|d| d.day.is_some()).map(|d| d.iso());
+        let lastmod = article
+            .annotated
+            .meta
+            .published
+            .as_ref()
+            .map(toml::Spanned::get_ref)
+            .filter(|d| d.day.is_some())
+            .map(|d| d.iso());
         urls.push((article.path(), lastmod));
     }
-    for section in ["timeline/", "corrections/", "sources/", "tags/", "graph/", "search/"] {
+    for section in [
+        "timeline/",
+        "corrections/",
+        "sources/",
+        "tags/",
+        "graph/",
+        "search/",
+    ] {
         urls.push((section.to_owned(), None));
     }
-    urls.extend(archive.registry.sources.iter().map(|s| (format!("sources/{}/", s.id), None)));
+    urls.extend(
+        archive
+            .registry
+            .sources
+            .iter()
+            .map(|s| (format!("sources/{}/", s.id), None)),
+    );
     urls.extend(tags.iter().map(|t| (format!("tags/{t}/"), None)));
     for (e, entity) in archive.registry.entities.iter().enumerate() {
         let _ = entity;
         urls.push((views.entity_path(e), None));
     }
-    let mut kinds: Vec<&str> = archive.registry.entities.iter().map(|e| e.kind.section()).collect();
+    let mut kinds: Vec<&str> = archive
+        .registry
+        .entities
+        .iter()
+        .map(|e| e.kind.section())
+        .collect();
     kinds.dedup();
     urls.extend(kinds.into_iter().map(|k| (format!("{k}/"), None)));
 
     let render = |chunk: &[(String, Option<String>)]| -> Vec<u8> {
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
         for (path, lastmod) in chunk {
-            let _ = write!(xml, "  <url><loc>{}</loc>", escape(&config.absolute_url(path)));
+            let _ = write!(
+                xml,
+                "  <url><loc>{}</loc>",
+                escape(&config.absolute_url(path))
+            );
             if let Some(date) = lastmod {
                 let _ = write!(xml, "<lastmod>{date}</lastmod>");
             }
@@ -128,16 +218,29 @@ fn sitemaps(views: &Views<'_>, tags: &[&str]) -> Vec<OutputFile> {
         xml.into_bytes()
     };
     if urls.len() <= SITEMAP_LIMIT {
-        return vec![OutputFile { path: "sitemap.xml".to_owned(), contents: render(&urls) }];
+        return vec![OutputFile {
+            path: "sitemap.xml".to_owned(),
+            contents: render(&urls),
+        }];
     }
     let mut files = Vec::new();
     let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (n, chunk) in urls.chunks(SITEMAP_LIMIT).enumerate() {
         let path = format!("sitemap-{}.xml", n + 1);
-        let _ = writeln!(index, "  <sitemap><loc>{}</loc></sitemap>", escape(&config.absolute_url(&path)));
-        files.push(OutputFile { path, contents: render(chunk) });
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            escape(&config.absolute_url(&path))
+        );
+        files.push(OutputFile {
+            path,
+            contents: render(chunk),
+        });
     }
     index.push_str("</sitemapindex>\n");
-    files.push(OutputFile { path: "sitemap.xml".to_owned(), contents: index.into_bytes() });
+    files.push(OutputFile {
+        path: "sitemap.xml".to_owned(),
+        contents: index.into_bytes(),
+    });
     files
 }

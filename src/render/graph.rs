@@ -42,9 +42,19 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
     entities.sort_by(|a, b| counts[b].cmp(&counts[a]).then(a.cmp(b)));
     entities.truncate(MAX_ENTITIES);
     let kind_of = |e: usize| archive.registry.entities[e].kind;
-    entities.sort_by(|a, b| kind_of(*a).cmp(&kind_of(*b)).then(archive.registry.entities[*a].name.cmp(&archive.registry.entities[*b].name)));
+    entities.sort_by(|a, b| {
+        kind_of(*a).cmp(&kind_of(*b)).then(
+            archive.registry.entities[*a]
+                .name
+                .cmp(&archive.registry.entities[*b].name),
+        )
+    });
     let sources: Vec<usize> = (0..archive.registry.sources.len())
-        .filter(|s| articles.iter().any(|&a| archive.articles[a].source == Some(*s)))
+        .filter(|s| {
+            articles
+                .iter()
+                .any(|&a| archive.articles[a].source == Some(*s))
+        })
         .collect();
 
     let rows = articles.len().max(entities.len()).max(sources.len()).max(1);
@@ -62,7 +72,13 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
         .enumerate()
         .map(|(i, &s)| {
             let source = &archive.registry.sources[s];
-            Node { x: 120.0, y: column(sources.len(), i), label: source.name.clone(), url: views.url(&format!("sources/{}/", source.id)), class: "node-source" }
+            Node {
+                x: 120.0,
+                y: column(sources.len(), i),
+                label: source.name.clone(),
+                url: views.url(&format!("sources/{}/", source.id)),
+                class: "node-source",
+            }
         })
         .collect();
     let article_nodes: Vec<Node> = articles
@@ -70,7 +86,13 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
         .enumerate()
         .map(|(i, &a)| {
             let article = &archive.articles[a];
-            Node { x: 470.0, y: column(articles.len(), i), label: truncate(&article.title, 42), url: views.url(&article.path()), class: "node-article" }
+            Node {
+                x: 470.0,
+                y: column(articles.len(), i),
+                label: truncate(&article.title, 42),
+                url: views.url(&article.path()),
+                class: "node-article",
+            }
         })
         .collect();
     let entity_nodes: Vec<Node> = entities
@@ -84,7 +106,13 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
                 EntityKind::Organization => "node-organization",
                 EntityKind::Event => "node-event",
             };
-            Node { x: 800.0, y: column(entities.len(), i), label: entity.name.clone(), url: views.url(&views.entity_path(e)), class }
+            Node {
+                x: 800.0,
+                y: column(entities.len(), i),
+                label: entity.name.clone(),
+                url: views.url(&views.entity_path(e)),
+                class,
+            }
         })
         .collect();
 
@@ -96,7 +124,10 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
     for (i, &a) in articles.iter().enumerate() {
         let article = &archive.articles[a];
         let node = &article_nodes[i];
-        if let Some(s) = article.source.and_then(|s| sources.iter().position(|x| *x == s)) {
+        if let Some(s) = article
+            .source
+            .and_then(|s| sources.iter().position(|x| *x == s))
+        {
             edge(&mut svg, &source_nodes[s], node);
         }
         for e in mention_counts(article).keys() {
@@ -106,13 +137,22 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
         }
     }
     svg.push_str("</g><g class=\"nodes\">");
-    for (node, anchor) in source_nodes.iter().map(|n| (n, "end")).chain(article_nodes.iter().map(|n| (n, "middle"))).chain(entity_nodes.iter().map(|n| (n, "start"))) {
+    for (node, anchor) in source_nodes
+        .iter()
+        .map(|n| (n, "end"))
+        .chain(article_nodes.iter().map(|n| (n, "middle")))
+        .chain(entity_nodes.iter().map(|n| (n, "start")))
+    {
         let label_x = match anchor {
             "end" => node.x - 10.0,
             "start" => node.x + 10.0,
             _ => node.x,
         };
-        let label_y = if anchor == "middle" { node.y - 8.0 } else { node.y + 4.0 };
+        let label_y = if anchor == "middle" {
+            node.y - 8.0
+        } else {
+            node.y + 4.0
+        };
         let _ = write!(
             svg,
             "<a href=\"{}\"><circle class=\"node {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"6\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></a>",
@@ -132,7 +172,11 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
 }
 
 fn edge(svg: &mut String, from: &Node, to: &Node) {
-    let _ = write!(svg, "<line class=\"edge\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>", from.x, from.y, to.x, to.y);
+    let _ = write!(
+        svg,
+        "<line class=\"edge\" x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\"/>",
+        from.x, from.y, to.x, to.y
+    );
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -22,18 +22,25 @@ pub struct Highlighter {
 impl Highlighter {
     pub fn shared() -> &'static Highlighter {
         static SHARED: OnceLock<Highlighter> = OnceLock::new();
-        SHARED.get_or_init(|| Highlighter { syntaxes: SyntaxSet::load_defaults_newlines() })
+        SHARED.get_or_init(|| Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+        })
     }
 
     /// HTML for a code block's contents: highlighted when the language is known,
     /// escaped text otherwise.
     pub fn highlight(&self, code: &str, language: Option<&str>) -> String {
-        let Some(syntax) = language.and_then(|lang| self.syntaxes.find_syntax_by_token(lang)) else {
+        let Some(syntax) = language.and_then(|lang| self.syntaxes.find_syntax_by_token(lang))
+        else {
             return escape(code);
         };
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, CLASS_STYLE);
         for line in LinesWithEndings::from(code) {
-            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
                 return escape(code);
             }
         }

@@ -21,7 +21,11 @@ impl<'a> MarkdownRenderer<'a> {
     pub fn new(base_path: &'a str, targets: &'a Targets) -> Self {
         let mut sanitizer = ammonia::Builder::default();
         sanitizer.link_rel(Some("noopener noreferrer"));
-        Self { base_path, targets, sanitizer }
+        Self {
+            base_path,
+            targets,
+            sanitizer,
+        }
     }
 
     /// A site path as a site-absolute URL under the base path.
@@ -32,7 +36,8 @@ impl<'a> MarkdownRenderer<'a> {
     /// Sanitised HTML for a Markdown text.
     pub fn render(&self, markdown: &str) -> String {
         let linked = self.resolve_wiki_links(markdown);
-        let options = Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
+        let options =
+            Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
         let mut unsafe_html = String::with_capacity(linked.len() * 3 / 2);
         html::push_html(&mut unsafe_html, Parser::new_ext(&linked, options));
         self.sanitizer.clean(&unsafe_html).to_string()
@@ -43,7 +48,10 @@ impl<'a> MarkdownRenderer<'a> {
     pub fn render_inline(&self, markdown: &str) -> String {
         let html = self.render(markdown);
         let trimmed = html.trim();
-        match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        match trimmed
+            .strip_prefix("<p>")
+            .and_then(|s| s.strip_suffix("</p>"))
+        {
             Some(inner) if !inner.contains("<p>") => inner.to_owned(),
             _ => html,
         }
@@ -79,7 +87,12 @@ impl<'a> MarkdownRenderer<'a> {
             match self.targets.get(id) {
                 Some(target) => {
                     let text = label.unwrap_or(&target.title);
-                    let _ = write!(out, "[{}](<{}>)", escape_link_text(text), self.url(&target.path));
+                    let _ = write!(
+                        out,
+                        "[{}](<{}>)",
+                        escape_link_text(text),
+                        self.url(&target.path)
+                    );
                 }
                 None => out.push_str(label.unwrap_or(id)),
             }

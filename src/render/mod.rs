@@ -39,7 +39,11 @@ pub struct Rendered {
 /// Renders every page of the archive.
 pub fn render_site(archive: &Archive, project: &Project) -> Result<Rendered, Report> {
     let assets = assets::Assets::collect(&project.static_files, archive.config.base_path());
-    let templates = templates::Templates::new(&project.templates, archive.config.base_path(), assets.urls())?;
+    let templates = templates::Templates::new(
+        &project.templates,
+        archive.config.base_path(),
+        assets.urls(),
+    )?;
     let mut files = pages::render_pages(archive, &templates)?;
     files.extend(assets.into_files());
     files.extend(search::search_files(archive)?);

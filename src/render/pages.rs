@@ -35,7 +35,10 @@ struct PageJob {
 /// Renders all pages. Template errors are collected, not stopped at.
 pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<OutputFile>, Report> {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
-    let views = Views { archive, markdown: &markdown };
+    let views = Views {
+        archive,
+        markdown: &markdown,
+    };
     let highlighter = Highlighter::shared();
     let mut files: Vec<OutputFile> = Vec::new();
 
@@ -54,10 +57,16 @@ pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<Outp
     jobs.extend(entity_pages(&views));
     jobs.push(timeline_page(&views));
     jobs.push(corrections_page(&views));
-    jobs.push(simple_page(&views, "search/", "search.html", "search", "Search"));
+    jobs.push(simple_page(
+        &views,
+        "search/",
+        "search.html",
+        "search",
+        "Search",
+    ));
     jobs.push(graph_page(&views));
     let mut not_found = simple_page(&views, "", "404.html", "404", "Page not found");
-    not_found.path = "404.html".to_owned();
+    "404.html".clone_into(&mut not_found.path);
     jobs.push(not_found);
 
     let nav = nav(&views);
@@ -88,8 +97,9 @@ fn render_job(
     nav: &serde_json::Value,
     archive: &Archive,
 ) -> Result<OutputFile, Diagnostic> {
-    let mut context = tera::Context::from_value(job.context.clone())
-        .map_err(|e| Diagnostic::error(job.template, format!("cannot build the page context: {e}")))?;
+    let mut context = tera::Context::from_value(job.context.clone()).map_err(|e| {
+        Diagnostic::error(job.template, format!("cannot build the page context: {e}"))
+    })?;
     context.insert("site", site);
     context.insert("nav", nav);
     context.insert(
@@ -103,7 +113,10 @@ fn render_job(
         }),
     );
     let html = templates.render(job.template, &context)?;
-    Ok(OutputFile { path: job.path.clone(), contents: html.into_bytes() })
+    Ok(OutputFile {
+        path: job.path.clone(),
+        contents: html.into_bytes(),
+    })
 }
 
 fn site_view(archive: &Archive) -> serde_json::Value {
@@ -118,17 +131,36 @@ fn site_view(archive: &Archive) -> serde_json::Value {
 }
 
 fn nav(views: &Views<'_>) -> serde_json::Value {
-    let mut items = vec![("Articles", "", "home"), ("Timeline", "timeline/", "timeline"), ("Sources", "sources/", "sources"), ("Tags", "tags/", "tags")];
+    let mut items = vec![
+        ("Articles", "", "home"),
+        ("Timeline", "timeline/", "timeline"),
+        ("Sources", "sources/", "sources"),
+        ("Tags", "tags/", "tags"),
+    ];
     for kind in EntityKind::ALL {
-        if views.archive.registry.entities.iter().any(|e| e.kind == kind) {
+        if views
+            .archive
+            .registry
+            .entities
+            .iter()
+            .any(|e| e.kind == kind)
+        {
             items.push((kind.plural_label(), kind.section(), kind.section()));
         }
     }
-    items.extend([("Corrections", "corrections/", "corrections"), ("Graph", "graph/", "graph"), ("Search", "search/", "search")]);
+    items.extend([
+        ("Corrections", "corrections/", "corrections"),
+        ("Graph", "graph/", "graph"),
+        ("Search", "search/", "search"),
+    ]);
     let items: Vec<serde_json::Value> = items
         .into_iter()
         .map(|(label, path, section)| {
-            let path = if path.is_empty() || path.ends_with('/') { path.to_owned() } else { format!("{path}/") };
+            let path = if path.is_empty() || path.ends_with('/') {
+                path.to_owned()
+            } else {
+                format!("{path}/")
+            };
             json!({ "label": label, "url": views.url(&path), "section": section })
         })
         .collect();
@@ -136,17 +168,57 @@ fn nav(views: &Views<'_>) -> serde_json::Value {
 }
 
 /// A page at `site_path` (`search/`) written to `site_path/index.html`.
-fn job(site_path: String, template: &'static str, section: &'static str, title: String, description: String, context: serde_json::Value) -> PageJob {
-    PageJob { path: format!("{site_path}index.html"), template, section, title, description, site_path, context }
+fn job(
+    site_path: String,
+    template: &'static str,
+    section: &'static str,
+    title: String,
+    description: String,
+    context: serde_json::Value,
+) -> PageJob {
+    PageJob {
+        path: format!("{site_path}index.html"),
+        template,
+        section,
+        title,
+        description,
+        site_path,
+        context,
+    }
 }
 
-fn simple_page(views: &Views<'_>, site_path: &str, template: &'static str, section: &'static str, title: &str) -> PageJob {
-    job(site_path.to_owned(), template, section, title.to_owned(), views.archive.config.description.clone(), json!({}))
+fn simple_page(
+    views: &Views<'_>,
+    site_path: &str,
+    template: &'static str,
+    section: &'static str,
+    title: &str,
+) -> PageJob {
+    job(
+        site_path.to_owned(),
+        template,
+        section,
+        title.to_owned(),
+        views.archive.config.description.clone(),
+        json!({}),
+    )
 }
 
 fn home_page(views: &Views<'_>) -> PageJob {
-    let cards: Vec<Card> = views.archive.newest_first().into_iter().map(|i| views.card(i)).collect();
-    job(String::new(), "index.html", "home", views.archive.config.title.clone(), views.archive.config.description.clone(), json!({ "articles": cards }))
+    let cards: Vec<Card> = views
+        .archive
+        .newest_first()
+        .into_iter()
+        .map(|i| views.card(i))
+        .collect();
+    job(
+        String::new(),
+        "index.html",
+        "home",
+        views.archive.config.title.clone(),
+        views.archive.config.description.clone(),
+        json!({ "articles": cards }),
+    )
 }
 
 #[derive(Serialize)]
@@ -165,7 +237,11 @@ struct NoteView {
 }
 
 /// The article page plus its text.txt and annotations.jsonld.
-fn article_page(views: &Views<'_>, highlighter: &Highlighter, index: usize) -> (PageJob, Vec<OutputFile>) {
+fn article_page(
+    views: &Views<'_>,
+    highlighter: &Highlighter,
+    index: usize,
+) -> (PageJob, Vec<OutputFile>) {
     let archive = views.archive;
     let article = &archive.articles[index];
     let annotated = &article.annotated;
@@ -174,7 +250,8 @@ fn article_page(views: &Views<'_>, highlighter: &Highlighter, index: usize) -> (
         link_mentions: archive.config.links.mentions != MentionLinks::None,
         first_mention_per_block: archive.config.links.mentions == MentionLinks::First,
     };
-    let body_html = BodyWriter::new(archive, article, options, highlighter, views.markdown).render();
+    let body_html =
+        BodyWriter::new(archive, article, options, highlighter, views.markdown).render();
     let notes: Vec<NoteView> = annotated
         .notes
         .iter()
@@ -191,7 +268,10 @@ fn article_page(views: &Views<'_>, highlighter: &Highlighter, index: usize) -> (
             rating: note.rating.clone(),
             claimant: claimant.map(|e| {
                 let r = views.entity_ref(e);
-                super::views::LinkView { name: r.name, url: r.url }
+                super::views::LinkView {
+                    name: r.name,
+                    url: r.url,
+                }
             }),
             fuzzy: note.fuzzy.is_some(),
         })
@@ -257,7 +337,11 @@ fn article_page(views: &Views<'_>, highlighter: &Highlighter, index: usize) -> (
         .collect();
     let path = article.path();
     let card = views.card(index);
-    let description = meta.summary.as_deref().map(|s| views.markdown.plain(s)).unwrap_or_default();
+    let description = meta
+        .summary
+        .as_deref()
+        .map(|s| views.markdown.plain(s))
+        .unwrap_or_default();
     let context = json!({
         "article": {
             "id": card.id, "slug": card.slug, "url": card.url, "title": card.title,
@@ -283,10 +367,26 @@ fn article_page(views: &Views<'_>, highlighter: &Highlighter, index: usize) -> (
         }
     });
     let extra = vec![
-        OutputFile { path: format!("{path}text.txt"), contents: document.text.clone().into_bytes() },
-        OutputFile { path: format!("{path}annotations.jsonld"), contents: export::annotation_collection(views, index).into_bytes() },
+        OutputFile {
+            path: format!("{path}text.txt"),
+            contents: document.text.clone().into_bytes(),
+        },
+        OutputFile {
+            path: format!("{path}annotations.jsonld"),
+            contents: export::annotation_collection(views, index).into_bytes(),
+        },
     ];
-    (job(path, "article.html", "article", article.title.clone(), description, context), extra)
+    (
+        job(
+            path,
+            "article.html",
+            "article",
+            article.title.clone(),
+            description,
+            context,
+        ),
+        extra,
+    )
 }
 
 fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
@@ -301,7 +401,14 @@ fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
         .iter()
         .map(|(tag, articles)| json!({ "name": tag, "url": views.url(&format!("tags/{tag}/")), "count": articles.len() }))
         .collect();
-    let mut jobs = vec![job("tags/".into(), "tags.html", "tags", "Tags".into(), "Every tag in the archive".into(), json!({ "tags": index_list }))];
+    let mut jobs = vec![job(
+        "tags/".into(),
+        "tags.html",
+        "tags",
+        "Tags".into(),
+        "Every tag in the archive".into(),
+        json!({ "tags": index_list }),
+    )];
     for (tag, articles) in &tags {
         let cards: Vec<Card> = articles.iter().map(|&i| views.card(i)).collect();
         jobs.push(job(
@@ -319,7 +426,13 @@ fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
 fn source_pages(views: &Views<'_>) -> Vec<PageJob> {
     let archive = views.archive;
     let order = archive.newest_first();
-    let by_source = |s: usize| -> Vec<usize> { order.iter().copied().filter(|&i| archive.articles[i].source == Some(s)).collect() };
+    let by_source = |s: usize| -> Vec<usize> {
+        order
+            .iter()
+            .copied()
+            .filter(|&i| archive.articles[i].source == Some(s))
+            .collect()
+    };
     let list: Vec<serde_json::Value> = archive
         .registry
         .sources
@@ -330,10 +443,21 @@ fn source_pages(views: &Views<'_>) -> Vec<PageJob> {
                     "homepage": source.url, "country": source.country, "kind": source.kind, "count": by_source(s).len() })
         })
         .collect();
-    let mut jobs = vec![job("sources/".into(), "sources.html", "sources", "Sources".into(), "The publications in the archive".into(), json!({ "sources": list }))];
+    let mut jobs = vec![job(
+        "sources/".into(),
+        "sources.html",
+        "sources",
+        "Sources".into(),
+        "The publications in the archive".into(),
+        json!({ "sources": list }),
+    )];
     for (s, source) in archive.registry.sources.iter().enumerate() {
         let cards: Vec<Card> = by_source(s).into_iter().map(|i| views.card(i)).collect();
-        let description_html = source.description.as_deref().map(|d| views.markdown.render(d)).unwrap_or_default();
+        let description_html = source
+            .description
+            .as_deref()
+            .map(|d| views.markdown.render(d))
+            .unwrap_or_default();
         jobs.push(job(
             format!("sources/{}/", source.id),
             "source.html",
@@ -356,7 +480,9 @@ fn entity_pages(views: &Views<'_>) -> Vec<PageJob> {
     let by_entity = archive.mentions_by_entity();
     let mut jobs = Vec::new();
     for kind in EntityKind::ALL {
-        let members: Vec<usize> = (0..archive.registry.entities.len()).filter(|&e| archive.registry.entities[e].kind == kind).collect();
+        let members: Vec<usize> = (0..archive.registry.entities.len())
+            .filter(|&e| archive.registry.entities[e].kind == kind)
+            .collect();
         if members.is_empty() {
             continue;
         }
@@ -438,8 +564,16 @@ fn entity_page(views: &Views<'_>, e: usize, by_entity: &[Vec<(usize, usize)>]) -
             json!({ "name": r.name, "url": r.url, "kind": r.kind, "count": count })
         })
         .collect();
-    let description_html = entity.description.as_deref().map(|d| views.markdown.render(d)).unwrap_or_default();
-    let description = entity.description.as_deref().map(|d| views.markdown.plain(d)).unwrap_or_default();
+    let description_html = entity
+        .description
+        .as_deref()
+        .map(|d| views.markdown.render(d))
+        .unwrap_or_default();
+    let description = entity
+        .description
+        .as_deref()
+        .map(|d| views.markdown.plain(d))
+        .unwrap_or_default();
     job(
         views.entity_path(e),
         "entity.html",
@@ -472,13 +606,22 @@ fn kind_label(kind: EntityKind) -> &'static str {
 
 /// The sentence around a range, split into before / the range / after, within its
 /// paragraph and at most ~160 characters either side.
-pub fn sentence_context<'t>(text: &'t str, range: &std::ops::Range<usize>) -> (&'t str, &'t str, &'t str) {
+pub fn sentence_context<'t>(
+    text: &'t str,
+    range: &std::ops::Range<usize>,
+) -> (&'t str, &'t str, &'t str) {
     const LIMIT: usize = 160;
     let paragraph_start = text[..range.start].rfind("\n\n").map_or(0, |i| i + 2);
-    let paragraph_end = text[range.end..].find("\n\n").map_or(text.len(), |i| range.end + i);
+    let paragraph_end = text[range.end..]
+        .find("\n\n")
+        .map_or(text.len(), |i| range.end + i);
     let before_all = &text[paragraph_start..range.start];
     let mut start = paragraph_start;
-    for (i, _) in before_all.match_indices(". ").chain(before_all.match_indices("? ")).chain(before_all.match_indices("! ")) {
+    for (i, _) in before_all
+        .match_indices(". ")
+        .chain(before_all.match_indices("? "))
+        .chain(before_all.match_indices("! "))
+    {
         start = start.max(paragraph_start + i + 2);
     }
     let after_all = &text[range.end..paragraph_end];
@@ -489,7 +632,11 @@ pub fn sentence_context<'t>(text: &'t str, range: &std::ops::Range<usize>) -> (&
         .map_or(paragraph_end, |i| range.end + i + 1);
     let start = clamp_start(text, start, range.start, LIMIT);
     let end = clamp_end(text, end, range.end, LIMIT);
-    (&text[start..range.start], &text[range.clone()], &text[range.end..end])
+    (
+        &text[start..range.start],
+        &text[range.clone()],
+        &text[range.end..end],
+    )
 }
 
 fn clamp_start(text: &str, start: usize, anchor: usize, limit: usize) -> usize {
@@ -540,7 +687,10 @@ fn timeline_page(views: &Views<'_>) -> PageJob {
             ));
         }
     }
-    items.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1["title"].as_str().cmp(&b.1["title"].as_str())));
+    items.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| a.1["title"].as_str().cmp(&b.1["title"].as_str()))
+    });
     let mut years: Vec<serde_json::Value> = Vec::new();
     let mut current: Option<(i32, Vec<serde_json::Value>)> = None;
     for (date, item) in items {
@@ -557,7 +707,14 @@ fn timeline_page(views: &Views<'_>) -> PageJob {
     if let Some((year, list)) = current {
         years.push(json!({ "year": year, "items": list }));
     }
-    job("timeline/".into(), "timeline.html", "timeline", "Timeline".into(), "Articles and events in date order".into(), json!({ "years": years, "undated": undated }))
+    job(
+        "timeline/".into(),
+        "timeline.html",
+        "timeline",
+        "Timeline".into(),
+        "Articles and events in date order".into(),
+        json!({ "years": years, "undated": undated }),
+    )
 }
 
 fn corrections_page(views: &Views<'_>) -> PageJob {
@@ -586,10 +743,24 @@ fn corrections_page(views: &Views<'_>) -> PageJob {
             "corrections": corrections,
         }));
     }
-    job("corrections/".into(), "corrections.html", "corrections", "Corrections".into(), "Every correction in the archive".into(), json!({ "groups": groups }))
+    job(
+        "corrections/".into(),
+        "corrections.html",
+        "corrections",
+        "Corrections".into(),
+        "Every correction in the archive".into(),
+        json!({ "groups": groups }),
+    )
 }
 
 fn graph_page(views: &Views<'_>) -> PageJob {
     let (svg, legend) = super::graph::graph_svg(views);
-    job("graph/".into(), "graph.html", "graph", "Graph".into(), "How the archive's articles, entities and sources connect".into(), json!({ "svg": svg, "legend": legend }))
+    job(
+        "graph/".into(),
+        "graph.html",
+        "graph",
+        "Graph".into(),
+        "How the archive's articles, entities and sources connect".into(),
+        json!({ "svg": svg, "legend": legend }),
+    )
 }

@@ -36,7 +36,11 @@ pub struct Templates {
 impl Templates {
     /// Compiles built-in and project templates. `base_path` is the site's URL path
     /// prefix; `assets` maps static file names to their fingerprinted URLs.
-    pub fn new(overrides: &[(String, String)], base_path: &str, assets: HashMap<String, String>) -> Result<Self, Report> {
+    pub fn new(
+        overrides: &[(String, String)],
+        base_path: &str,
+        assets: HashMap<String, String>,
+    ) -> Result<Self, Report> {
         let mut sources: Vec<(String, String)> = builtin_templates()
             .filter(|(name, _)| !overrides.iter().any(|(o, _)| o == name))
             .map(|(name, text)| (name.to_owned(), text.to_owned()))
@@ -51,7 +55,10 @@ impl Templates {
         if let Err(error) = tera.add_raw_templates(sources.clone()) {
             let mut report = Report::default();
             let diagnostic = template_diagnostic(&error, &overridden);
-            if let Some((_, text)) = sources.iter().find(|(name, _)| diagnostic.path.ends_with(name)) {
+            if let Some((_, text)) = sources
+                .iter()
+                .find(|(name, _)| diagnostic.path.ends_with(name))
+            {
                 report.add_source(&diagnostic.path, text);
             }
             report.push(diagnostic);
@@ -82,7 +89,10 @@ fn register_functions(tera: &mut Tera, base_path: &str, assets: HashMap<String, 
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("`url` needs a string argument `path`"))?;
-        Ok(Value::String(format!("{base}{}", path.trim_start_matches('/'))))
+        Ok(Value::String(format!(
+            "{base}{}",
+            path.trim_start_matches('/')
+        )))
     });
     tera.register_function("asset", move |args: &HashMap<String, Value>| {
         let path = args
@@ -117,10 +127,14 @@ fn template_diagnostic(error: &tera::Error, overridden: &[String]) -> Diagnostic
     } else {
         PathBuf::from(format!("<built-in templates>/{name}"))
     };
-    let line_hint = message
-        .find(" --> ")
-        .map(|_| "the position is shown above")
-        .unwrap_or("check the template's tags and the variables it uses");
-    Diagnostic::error(path, format!("template error: {}", message.replace('\n', " ")))
-        .with_hint(line_hint)
+    let line_hint = if message.contains(" --> ") {
+        "the position is shown above"
+    } else {
+        "check the template's tags and the variables it uses"
+    };
+    Diagnostic::error(
+        path,
+        format!("template error: {}", message.replace('\n', " ")),
+    )
+    .with_hint(line_hint)
 }

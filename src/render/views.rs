@@ -17,7 +17,11 @@ pub struct DateView {
 
 impl DateView {
     pub fn new(date: PartialDate, approximate: bool) -> Self {
-        Self { iso: date.iso(), human: date.human(), approximate }
+        Self {
+            iso: date.iso(),
+            human: date.human(),
+            approximate,
+        }
     }
 }
 
@@ -79,21 +83,34 @@ impl Views<'_> {
 
     pub fn entity_ref(&self, entity: usize) -> EntityRef {
         let e = &self.archive.registry.entities[entity];
-        EntityRef { name: e.name.clone(), url: self.url(&self.entity_path(entity)), kind: e.kind.key() }
+        EntityRef {
+            name: e.name.clone(),
+            url: self.url(&self.entity_path(entity)),
+            kind: e.kind.key(),
+        }
     }
 
     pub fn source_ref(&self, article: &Article) -> Option<SourceRef> {
         let source = &self.archive.registry.sources[article.source?];
-        Some(SourceRef { id: source.id.clone(), name: source.name.clone(), url: self.url(&format!("sources/{}/", source.id)) })
+        Some(SourceRef {
+            id: source.id.clone(),
+            name: source.name.clone(),
+            url: self.url(&format!("sources/{}/", source.id)),
+        })
     }
 
     pub fn published(article: &Article) -> Option<DateView> {
         let meta = &article.annotated.meta;
-        meta.published.as_ref().map(|d| DateView::new(*d.get_ref(), meta.published_approximate))
+        meta.published
+            .as_ref()
+            .map(|d| DateView::new(*d.get_ref(), meta.published_approximate))
     }
 
     pub fn tag_link(&self, tag: &str) -> LinkView {
-        LinkView { name: tag.to_owned(), url: self.url(&format!("tags/{tag}/")) }
+        LinkView {
+            name: tag.to_owned(),
+            url: self.url(&format!("tags/{tag}/")),
+        }
     }
 
     pub fn card(&self, index: usize) -> Card {
@@ -108,13 +125,27 @@ impl Views<'_> {
             source: self.source_ref(article),
             published: Self::published(article),
             kind: meta.kind.as_ref().map(|k| k.get_ref().as_str()),
-            summary_html: meta.summary.as_deref().map(|s| self.markdown.render_inline(s)).unwrap_or_default(),
-            tags: meta.tags.iter().map(|t| self.tag_link(t.get_ref())).collect(),
-            entities: self.top_entities(article).into_iter().map(|e| self.entity_ref(e)).collect(),
+            summary_html: meta
+                .summary
+                .as_deref()
+                .map(|s| self.markdown.render_inline(s))
+                .unwrap_or_default(),
+            tags: meta
+                .tags
+                .iter()
+                .map(|t| self.tag_link(t.get_ref()))
+                .collect(),
+            entities: self
+                .top_entities(article)
+                .into_iter()
+                .map(|e| self.entity_ref(e))
+                .collect(),
             note_count: notes.len(),
             correction_count: notes
                 .iter()
-                .filter(|n| n.kind == crate::annotate::NoteType::Note(crate::annotate::NoteKind::Correction))
+                .filter(|n| {
+                    n.kind == crate::annotate::NoteType::Note(crate::annotate::NoteKind::Correction)
+                })
                 .count(),
         }
     }
@@ -124,7 +155,11 @@ impl Views<'_> {
         let counts = mention_counts(article);
         let mut entities: Vec<(usize, usize)> = counts.into_iter().collect();
         let kind = |e: usize| self.archive.registry.entities[e].kind;
-        entities.sort_by(|a, b| b.1.cmp(&a.1).then(kind(a.0).cmp(&kind(b.0))).then(a.0.cmp(&b.0)));
+        entities.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then(kind(a.0).cmp(&kind(b.0)))
+                .then(a.0.cmp(&b.0))
+        });
         entities.truncate(CARD_ENTITIES);
         entities.into_iter().map(|(e, _)| e).collect()
     }
@@ -148,6 +183,9 @@ pub struct KindView {
 
 impl From<EntityKind> for KindView {
     fn from(kind: EntityKind) -> Self {
-        Self { key: kind.key(), label: kind.plural_label() }
+        Self {
+            key: kind.key(),
+            label: kind.plural_label(),
+        }
     }
 }

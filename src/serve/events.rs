@@ -68,14 +68,18 @@ impl Broadcaster {
 
     /// Ends every stream and refuses new ones.
     pub(crate) fn close(&self) {
-        self.clients.lock().unwrap_or_else(PoisonError::into_inner).take();
+        self.clients
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
     }
 
     /// Answers an event-stream request, holding it open until the page goes away or
     /// the server stops.
     pub(crate) fn serve(&self, request: Request, site: &SharedSite) {
         let Some(subscription) = self.subscribe() else {
-            let busy = Response::from_string("503 too many live-reload connections\n").with_status_code(503);
+            let busy = Response::from_string("503 too many live-reload connections\n")
+                .with_status_code(503);
             let _ = request.respond(busy);
             return;
         };
@@ -103,14 +107,19 @@ impl Broadcaster {
         let clients = clients.as_mut()?;
         let admitted = self
             .active
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < self.max_clients).then_some(n + 1))
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.max_clients).then_some(n + 1)
+            })
             .is_ok();
         if !admitted {
             return None;
         }
         let (sender, receiver) = mpsc::channel();
         clients.push(sender);
-        Some(Subscription { receiver, active: &self.active })
+        Some(Subscription {
+            receiver,
+            active: &self.active,
+        })
     }
 }
 

@@ -5,6 +5,7 @@
 //! with 400. The site lives in a map, so nothing outside it can be read anyway; the
 //! refusal keeps the behaviour explicit and tested.
 
+use std::fmt::Write as _;
 use std::io::Cursor;
 use std::sync::Arc;
 
@@ -38,10 +39,16 @@ pub(crate) fn respond(request: Request, site: &SiteState) {
             Lookup::File(path) => file_response(site, &path, 200),
             Lookup::Redirect(location) => redirect(&location),
             Lookup::NotFound => not_found(site),
-            Lookup::BadRequest => text_response(400, "400 bad request: the path is not valid for this site\n"),
+            Lookup::BadRequest => text_response(
+                400,
+                "400 bad request: the path is not valid for this site\n",
+            ),
         },
         _ => with_header(
-            text_response(405, "405 method not allowed: this preview answers GET and HEAD\n"),
+            text_response(
+                405,
+                "405 method not allowed: this preview answers GET and HEAD\n",
+            ),
             "Allow",
             "GET, HEAD",
         ),
@@ -58,7 +65,11 @@ fn lookup(site: &SiteState, url: &str) -> Lookup {
     };
     if path.is_empty() || path.ends_with('/') {
         let index = format!("{path}index.html");
-        return if site.files.contains_key(&index) { Lookup::File(index) } else { Lookup::NotFound };
+        return if site.files.contains_key(&index) {
+            Lookup::File(index)
+        } else {
+            Lookup::NotFound
+        };
     }
     if site.files.contains_key(&path) {
         return Lookup::File(path);
@@ -138,7 +149,7 @@ fn encode_path(path: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&byte) {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -151,7 +162,10 @@ pub fn content_type(path: &str) -> &'static str {
     if name == "atom.xml" {
         return "application/atom+xml; charset=utf-8";
     }
-    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match extension.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -185,7 +199,11 @@ fn file_response(site: &SiteState, path: &str, status: u16) -> Body {
     };
     let kind = content_type(path);
     let body: Arc<[u8]> = if kind.starts_with("text/html") {
-        Arc::from(inject::decorate(contents, site.error.as_deref(), &site.build_id))
+        Arc::from(inject::decorate(
+            contents,
+            site.error.as_deref(),
+            &site.build_id,
+        ))
     } else {
         Arc::clone(contents)
     };
@@ -202,18 +220,32 @@ fn not_found(site: &SiteState) -> Body {
 }
 
 fn redirect(location: &str) -> Body {
-    with_header(text_response(301, "301 moved permanently\n"), "Location", location)
+    with_header(
+        text_response(301, "301 moved permanently\n"),
+        "Location",
+        location,
+    )
 }
 
 fn text_response(status: u16, text: &str) -> Body {
-    response(status, "text/plain; charset=utf-8", Arc::from(text.as_bytes()))
+    response(
+        status,
+        "text/plain; charset=utf-8",
+        Arc::from(text.as_bytes()),
+    )
 }
 
 fn response(status: u16, kind: &str, body: Arc<[u8]>) -> Body {
     let length = body.len();
     // The length is known: send it (HEAD answers carry it too) rather than chunks.
-    let mut response = Response::new(StatusCode(status), Vec::new(), Cursor::new(body), Some(length), None)
-        .with_chunked_threshold(usize::MAX);
+    let mut response = Response::new(
+        StatusCode(status),
+        Vec::new(),
+        Cursor::new(body),
+        Some(length),
+        None,
+    )
+    .with_chunked_threshold(usize::MAX);
     for (name, value) in [
         ("Content-Type", kind),
         // A preview must never show a stale page after a rebuild.
@@ -240,7 +272,10 @@ mod tests {
 
     fn site(paths: &[&str]) -> SiteState {
         SiteState {
-            files: paths.iter().map(|p| ((*p).to_owned(), Arc::from(&b"x"[..]))).collect(),
+            files: paths
+                .iter()
+                .map(|p| ((*p).to_owned(), Arc::from(&b"x"[..])))
+                .collect(),
             error: None,
             build_id: String::new(),
         }
@@ -249,9 +284,18 @@ mod tests {
     #[test]
     fn paths_are_decoded_and_normalised() {
         assert_eq!(normalize_request_path("/").as_deref(), Some(""));
-        assert_eq!(normalize_request_path("/articles//x/").as_deref(), Some("articles/x/"));
-        assert_eq!(normalize_request_path("/tags/caf%C3%A9/").as_deref(), Some("tags/café/"));
-        assert_eq!(normalize_request_path("/a+b.txt").as_deref(), Some("a+b.txt"));
+        assert_eq!(
+            normalize_request_path("/articles//x/").as_deref(),
+            Some("articles/x/")
+        );
+        assert_eq!(
+            normalize_request_path("/tags/caf%C3%A9/").as_deref(),
+            Some("tags/café/")
+        );
+        assert_eq!(
+            normalize_request_path("/a+b.txt").as_deref(),
+            Some("a+b.txt")
+        );
     }
 
     #[test]
@@ -278,10 +322,22 @@ mod tests {
     fn folders_get_index_and_a_redirect_without_slash() {
         let site = site(&["index.html", "articles/x/index.html", "atom.xml"]);
         assert_eq!(lookup(&site, "/"), Lookup::File("index.html".to_owned()));
-        assert_eq!(lookup(&site, "/articles/x/?q=1"), Lookup::File("articles/x/index.html".to_owned()));
-        assert_eq!(lookup(&site, "/articles/x"), Lookup::Redirect("/articles/x/".to_owned()));
-        assert_eq!(lookup(&site, "/articles/x?q=1"), Lookup::Redirect("/articles/x/?q=1".to_owned()));
-        assert_eq!(lookup(&site, "/atom.xml"), Lookup::File("atom.xml".to_owned()));
+        assert_eq!(
+            lookup(&site, "/articles/x/?q=1"),
+            Lookup::File("articles/x/index.html".to_owned())
+        );
+        assert_eq!(
+            lookup(&site, "/articles/x"),
+            Lookup::Redirect("/articles/x/".to_owned())
+        );
+        assert_eq!(
+            lookup(&site, "/articles/x?q=1"),
+            Lookup::Redirect("/articles/x/?q=1".to_owned())
+        );
+        assert_eq!(
+            lookup(&site, "/atom.xml"),
+            Lookup::File("atom.xml".to_owned())
+        );
         assert_eq!(lookup(&site, "/articles/"), Lookup::NotFound);
         assert_eq!(lookup(&site, "/nope"), Lookup::NotFound);
         assert_eq!(lookup(&site, "/%2e%2e/index.html"), Lookup::BadRequest);
@@ -289,11 +345,26 @@ mod tests {
 
     #[test]
     fn content_types_by_extension() {
-        assert_eq!(content_type("articles/x/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("articles/x/annotations.jsonld"), "application/ld+json");
-        assert_eq!(content_type("articles/x/text.txt"), "text/plain; charset=utf-8");
-        assert_eq!(content_type("atom.xml"), "application/atom+xml; charset=utf-8");
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(
+            content_type("articles/x/index.html"),
+            "text/html; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("articles/x/annotations.jsonld"),
+            "application/ld+json"
+        );
+        assert_eq!(
+            content_type("articles/x/text.txt"),
+            "text/plain; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
         assert_eq!(content_type("static/font.WOFF2"), "font/woff2");
         assert_eq!(content_type("LICENSE"), "application/octet-stream");
     }

@@ -35,7 +35,8 @@ pub(crate) fn decorate(html: &[u8], error: Option<&str>, build_id: &str) -> Vec<
 /// The byte offset of the last `</body` (any case).
 fn body_end(html: &[u8]) -> Option<usize> {
     const CLOSE: &[u8] = b"</body";
-    html.windows(CLOSE.len()).rposition(|window| window.eq_ignore_ascii_case(CLOSE))
+    html.windows(CLOSE.len())
+        .rposition(|window| window.eq_ignore_ascii_case(CLOSE))
 }
 
 fn script(build_id: &str) -> String {
@@ -103,8 +104,12 @@ mod tests {
 
     #[test]
     fn overlay_escapes_the_diagnostics() {
-        let out = String::from_utf8(decorate(b"<body></body>", Some("error: <script>alert(1)</script> & \"x\""), "b1"))
-            .unwrap_or_default();
+        let out = String::from_utf8(decorate(
+            b"<body></body>",
+            Some("error: <script>alert(1)</script> & \"x\""),
+            "b1",
+        ))
+        .unwrap_or_default();
         assert!(out.contains(OVERLAY_ID));
         assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;"));
         assert!(!out.contains("<script>alert"));

@@ -25,12 +25,20 @@ impl SiteState {
             .into_iter()
             .map(|file| (file.path, Arc::from(file.contents)))
             .collect();
-        Self { files, error: None, build_id }
+        Self {
+            files,
+            error: None,
+            build_id,
+        }
     }
 
     /// The same files with a build error on top: the last good site stays up.
     pub(crate) fn with_error(&self, error: String, build_id: String) -> Self {
-        Self { files: self.files.clone(), error: Some(error), build_id }
+        Self {
+            files: self.files.clone(),
+            error: Some(error),
+            build_id,
+        }
     }
 
     /// What is served when not even the first build worked: a home page and a 404
@@ -41,7 +49,11 @@ impl SiteState {
             ("index.html".to_owned(), Arc::clone(&page)),
             ("404.html".to_owned(), page),
         ]);
-        Self { files, error: Some(error), build_id }
+        Self {
+            files,
+            error: Some(error),
+            build_id,
+        }
     }
 }
 

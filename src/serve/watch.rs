@@ -39,7 +39,14 @@ pub(crate) struct Builder {
 
 impl Builder {
     pub(crate) fn new(root: PathBuf, base_url: String, quiet: bool, run_id: String) -> Self {
-        Self { root, base_url, quiet, run_id, generation: 0, last_warnings: Vec::new() }
+        Self {
+            root,
+            base_url,
+            quiet,
+            run_id,
+            generation: 0,
+            last_warnings: Vec::new(),
+        }
     }
 
     /// The first build: a failure still gives something to serve (a placeholder page
@@ -50,18 +57,27 @@ impl Builder {
 
     /// Builds the site and swaps it in. On failure the last good files stay and the
     /// errors go over them. Returns the id of the new version.
-    pub(crate) fn build(&mut self, site: &SharedSite, changed: Option<&BTreeSet<PathBuf>>) -> String {
+    pub(crate) fn build(
+        &mut self,
+        site: &SharedSite,
+        changed: Option<&BTreeSet<PathBuf>>,
+    ) -> String {
         self.generation += 1;
         let build_id = format!("{}-{}", self.run_id, self.generation);
         let started = Instant::now();
-        let options = BuildOptions { base_url: Some(self.base_url.clone()) };
+        let options = BuildOptions {
+            base_url: Some(self.base_url.clone()),
+        };
         let result = site::build(&self.root, &options);
         let elapsed = started.elapsed();
         match result {
             Ok(built) => {
                 self.show_warnings(&built.warnings);
                 if !self.quiet {
-                    eprintln!("{}", success_line(changed, built.articles, built.rendered.files.len(), elapsed));
+                    eprintln!(
+                        "{}",
+                        success_line(changed, built.articles, built.rendered.files.len(), elapsed)
+                    );
                 }
                 site.replace(SiteState::from_rendered(built.rendered, build_id.clone()));
             }
@@ -74,7 +90,10 @@ impl Builder {
                     eprintln!("error: the site could not be built ({}); serving an error page until it is fixed", counts(&report));
                     SiteState::placeholder(error, build_id.clone())
                 } else {
-                    eprintln!("error: rebuild failed ({}); the last good version stays up", counts(&report));
+                    eprintln!(
+                        "error: rebuild failed ({}); the last good version stays up",
+                        counts(&report)
+                    );
                     current.with_error(error, build_id.clone())
                 };
                 site.replace(next);
@@ -94,12 +113,21 @@ impl Builder {
 }
 
 /// "built 5 articles (212 files) in 43 ms" or "rebuilt in 43 ms (seeds/x.toml changed)".
-fn success_line(changed: Option<&BTreeSet<PathBuf>>, articles: usize, files: usize, elapsed: Duration) -> String {
+fn success_line(
+    changed: Option<&BTreeSet<PathBuf>>,
+    articles: usize,
+    files: usize,
+    elapsed: Duration,
+) -> String {
     let ms = elapsed.as_millis();
     match changed {
         None => format!("built {articles} articles ({files} files) in {ms} ms"),
         Some(changed) if changed.len() == 1 => {
-            let file = changed.iter().next().map(|p| p.display().to_string()).unwrap_or_default();
+            let file = changed
+                .iter()
+                .next()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
             format!("rebuilt in {ms} ms ({file} changed)")
         }
         Some(changed) => format!("rebuilt in {ms} ms ({} files changed)", changed.len()),
@@ -107,7 +135,13 @@ fn success_line(changed: Option<&BTreeSet<PathBuf>>, articles: usize, files: usi
 }
 
 fn counts(report: &Report) -> String {
-    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
     match (report.error_count(), report.warning_count()) {
         (e, 0) => plural(e, "error"),
         (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
@@ -122,7 +156,7 @@ type Change = Result<Vec<PathBuf>, notify::Error>;
 
 /// The file watcher and what it watches.
 pub(crate) struct Watcher {
-    watcher: RecommendedWatcher,
+    backend: RecommendedWatcher,
     events: Receiver<Change>,
     debounce: Duration,
     root: PathBuf,
@@ -146,10 +180,12 @@ impl Watcher {
             // The receiver is gone only when the server is stopping.
             let _ = sender.send(change);
         };
-        let watcher = notify::recommended_watcher(handler)
-            .map_err(|e| ServeError::Watch { path: root.to_path_buf(), message: e.to_string() })?;
+        let backend = notify::recommended_watcher(handler).map_err(|e| ServeError::Watch {
+            path: root.to_path_buf(),
+            message: e.to_string(),
+        })?;
         let mut watcher = Self {
-            watcher,
+            backend,
             events,
             debounce,
             root: root.to_path_buf(),
@@ -160,16 +196,25 @@ impl Watcher {
         // The project folder itself must be watchable; the others are best effort
         // (a missing content folder is already a build error).
         watcher
-            .watcher
+            .backend
             .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| ServeError::Watch { path: root.to_path_buf(), message: e.to_string() })?;
+            .map_err(|e| ServeError::Watch {
+                path: root.to_path_buf(),
+                message: e.to_string(),
+            })?;
         watcher.watched.push(root.to_path_buf());
         watcher.refresh();
         Ok(watcher)
     }
 
     /// Rebuilds after each settled batch of relevant changes, until told to stop.
-    pub(crate) fn run(mut self, builder: &mut Builder, site: &SharedSite, events: &Broadcaster, stop: &AtomicBool) {
+    pub(crate) fn run(
+        mut self,
+        builder: &mut Builder,
+        site: &SharedSite,
+        events: &Broadcaster,
+        stop: &AtomicBool,
+    ) {
         while !stop.load(Ordering::SeqCst) {
             let first = match self.events.recv_timeout(POLL) {
                 Ok(change) => change,
@@ -253,12 +298,12 @@ impl Watcher {
             if dir == root || (keep.contains(&dir) && !stale.contains(&dir) && dir.is_dir()) {
                 self.watched.push(dir);
             } else {
-                let _ = self.watcher.unwatch(&dir);
+                let _ = self.backend.unwatch(&dir);
             }
         }
         for (dir, mode) in targets {
             if dir.is_dir() && !self.watched.contains(&dir) {
-                match self.watcher.watch(&dir, mode) {
+                match self.backend.watch(&dir, mode) {
                     Ok(()) => self.watched.push(dir),
                     Err(error) => eprintln!("warning: cannot watch `{}`: {error}", dir.display()),
                 }
@@ -273,8 +318,8 @@ impl Watcher {
 fn is_change(kind: EventKind) -> bool {
     match kind {
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-        EventKind::Access(_) => false,
-        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        EventKind::Access(_)
+        | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
         _ => true,
     }
 }
@@ -294,7 +339,10 @@ fn content_dir(root: &Path) -> PathBuf {
     crate::load::read_text(&root.join(CONFIG_FILE), display)
         .ok()
         .and_then(|text| Config::parse(display, &text).ok())
-        .map_or_else(|| Config::default().content.dir, |config| config.content.dir)
+        .map_or_else(
+            || Config::default().content.dir,
+            |config| config.content.dir,
+        )
 }
 
 /// Files editors write beside the real one while saving: vim's swap files and its
@@ -305,7 +353,9 @@ pub(crate) fn is_editor_temp_file(path: &Path) -> bool {
         return false;
     };
     let has_extension = |ext: &str| {
-        Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case(ext))
+        Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case(ext))
     };
     name.starts_with('.')
         || name.ends_with('~')
@@ -324,10 +374,24 @@ mod tests {
 
     #[test]
     fn editor_temp_files_are_ignored() {
-        for name in ["seeds/.000.toml.swp", "seeds/000.toml~", "seeds/4913", "seeds/.#000.toml", "seeds/#000.toml#", "x.SWP", "a.toml___jb_tmp___"] {
+        for name in [
+            "seeds/.000.toml.swp",
+            "seeds/000.toml~",
+            "seeds/4913",
+            "seeds/.#000.toml",
+            "seeds/#000.toml#",
+            "x.SWP",
+            "a.toml___jb_tmp___",
+        ] {
             assert!(is_editor_temp_file(Path::new(name)), "{name}");
         }
-        for name in ["seeds/000.toml", "seeds/000.txt", "site.toml", "static/style.css", "seeds/49130.txt"] {
+        for name in [
+            "seeds/000.toml",
+            "seeds/000.txt",
+            "site.toml",
+            "static/style.css",
+            "seeds/49130.txt",
+        ] {
             assert!(!is_editor_temp_file(Path::new(name)), "{name}");
         }
     }
@@ -335,20 +399,38 @@ mod tests {
     #[test]
     fn success_lines_name_what_changed() {
         let one: BTreeSet<PathBuf> = [PathBuf::from("seeds/a.toml")].into();
-        let two: BTreeSet<PathBuf> = [PathBuf::from("seeds/a.toml"), PathBuf::from("site.toml")].into();
+        let two: BTreeSet<PathBuf> =
+            [PathBuf::from("seeds/a.toml"), PathBuf::from("site.toml")].into();
         let ms = Duration::from_millis(43);
-        assert_eq!(success_line(Some(&one), 5, 9, ms), "rebuilt in 43 ms (seeds/a.toml changed)");
-        assert_eq!(success_line(Some(&two), 5, 9, ms), "rebuilt in 43 ms (2 files changed)");
-        assert_eq!(success_line(None, 5, 9, ms), "built 5 articles (9 files) in 43 ms");
+        assert_eq!(
+            success_line(Some(&one), 5, 9, ms),
+            "rebuilt in 43 ms (seeds/a.toml changed)"
+        );
+        assert_eq!(
+            success_line(Some(&two), 5, 9, ms),
+            "rebuilt in 43 ms (2 files changed)"
+        );
+        assert_eq!(
+            success_line(None, 5, 9, ms),
+            "built 5 articles (9 files) in 43 ms"
+        );
     }
 
     #[test]
     fn reads_are_not_changes() {
         use notify::event::{CreateKind, DataChange};
-        assert!(!is_change(EventKind::Access(AccessKind::Open(AccessMode::Any))));
-        assert!(!is_change(EventKind::Access(AccessKind::Close(AccessMode::Read))));
-        assert!(is_change(EventKind::Modify(ModifyKind::Data(DataChange::Any))));
+        assert!(!is_change(EventKind::Access(AccessKind::Open(
+            AccessMode::Any
+        ))));
+        assert!(!is_change(EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(is_change(EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
         assert!(is_change(EventKind::Create(CreateKind::File)));
-        assert!(is_change(EventKind::Access(AccessKind::Close(AccessMode::Write))));
+        assert!(is_change(EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
     }
 }

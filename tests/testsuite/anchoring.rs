@@ -6,7 +6,10 @@ use crate::support::{attrs, reader_texts, texts, Archive};
 const ARTICLE: &str = "Headline\n\nThe war began on February 24, 2010. It went on.\n\nA second paragraph says February 24, 2010 again.\n";
 
 fn with_note(note: &str) -> Archive {
-    Archive::new().article("a.txt", ARTICLE).annotation("a.toml", &format!("[article]\nslug = \"a\"\n\n[[note]]\n{note}"))
+    Archive::new().article("a.txt", ARTICLE).annotation(
+        "a.toml",
+        &format!("[article]\nslug = \"a\"\n\n[[note]]\n{note}"),
+    )
 }
 
 #[test]
@@ -15,26 +18,45 @@ fn prefix_disambiguates_a_repeated_quote() {
     let html = site.html("articles/a/");
     let marks = attrs(&html, "article mark.note-correction", "id");
     assert_eq!(marks, ["n1"]);
-    let first_paragraph = texts(&html, "article .article-body p").into_iter().next().unwrap_or_default();
-    assert!(first_paragraph.contains("February 24, 2010"), "{first_paragraph}");
+    let first_paragraph = texts(&html, "article .article-body p")
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    assert!(
+        first_paragraph.contains("February 24, 2010"),
+        "{first_paragraph}"
+    );
     assert_eq!(texts(&html, "article .article-body p mark").len(), 1);
 }
 
 #[test]
 fn ambiguous_quote_lists_each_occurrence() {
-    let (code, stderr) = with_note("quote = \"February 24, 2010\"\nkind = \"context\"\nbody = \"x\"\n").build_err();
+    let (code, stderr) =
+        with_note("quote = \"February 24, 2010\"\nkind = \"context\"\nbody = \"x\"\n").build_err();
     assert_eq!(code, 1);
-    assert!(stderr.contains("quote occurs 2 times in `seeds/a.txt`"), "{stderr}");
+    assert!(
+        stderr.contains("quote occurs 2 times in `seeds/a.txt`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("seeds/a.toml:5:9"), "{stderr}");
-    assert!(stderr.contains("line 3:") && stderr.contains("line 5:"), "{stderr}");
+    assert!(
+        stderr.contains("line 3:") && stderr.contains("line 5:"),
+        "{stderr}"
+    );
     assert!(stderr.contains("add `prefix` or `suffix`"), "{stderr}");
 }
 
 #[test]
 fn missing_quote_shows_the_closest_passage() {
-    let (code, stderr) = with_note("quote = \"The war started on Feb 24\"\nkind = \"context\"\nbody = \"x\"\n").build_err();
+    let (code, stderr) =
+        with_note("quote = \"The war started on Feb 24\"\nkind = \"context\"\nbody = \"x\"\n")
+            .build_err();
     assert_eq!(code, 1);
-    assert!(stderr.contains("seeds/a.toml:5:9: error: quote not found in `seeds/a.txt`") || stderr.contains("quote not found in `seeds/a.txt`"), "{stderr}");
+    assert!(
+        stderr.contains("seeds/a.toml:5:9: error: quote not found in `seeds/a.txt`")
+            || stderr.contains("quote not found in `seeds/a.txt`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("closest passage"), "{stderr}");
     assert!(stderr.contains("“The war began on Febr"), "{stderr}");
 }
@@ -43,19 +65,40 @@ fn missing_quote_shows_the_closest_passage() {
 fn slightly_changed_quote_is_reanchored_with_a_warning() {
     // The editor quoted an earlier scrape that had "Febuary"; the article was fixed.
     let site = with_note("quote = \"The war began on Febuary 24, 2010\"\nkind = \"correction\"\ncorrect = \"2022\"\nbody = \"x\"\n").build();
-    assert!(site.stderr.contains("warning: quote not found exactly"), "{}", site.stderr);
-    assert!(site.stderr.contains("re-anchored approximately (1 edit) at line 3"), "{}", site.stderr);
+    assert!(
+        site.stderr.contains("warning: quote not found exactly"),
+        "{}",
+        site.stderr
+    );
+    assert!(
+        site.stderr
+            .contains("re-anchored approximately (1 edit) at line 3"),
+        "{}",
+        site.stderr
+    );
     let html = site.html("articles/a/");
-    assert_eq!(texts(&html, "article mark.note-correction").concat(), "The war began on February 24, 2010");
+    assert_eq!(
+        texts(&html, "article mark.note-correction").concat(),
+        "The war began on February 24, 2010"
+    );
 }
 
 #[test]
 fn quote_on_removed_boilerplate_says_so() {
     let archive = Archive::new()
-        .article("b.txt", "Headline\n\nShare on Twitter\n\nA real paragraph of the article.\n")
-        .annotation("b.toml", "[[note]]\nquote = \"Share on Twitter\"\nkind = \"comment\"\nbody = \"x\"\n");
+        .article(
+            "b.txt",
+            "Headline\n\nShare on Twitter\n\nA real paragraph of the article.\n",
+        )
+        .annotation(
+            "b.toml",
+            "[[note]]\nquote = \"Share on Twitter\"\nkind = \"comment\"\nbody = \"x\"\n",
+        );
     let (_, stderr) = archive.build_err();
-    assert!(stderr.contains("which the parser removed as share buttons"), "{stderr}");
+    assert!(
+        stderr.contains("which the parser removed as share buttons"),
+        "{stderr}"
+    );
     assert!(stderr.contains("[parse] keep"), "{stderr}");
 }
 
@@ -72,9 +115,18 @@ fn highlights_cross_inline_markup_in_markdown() {
     let pieces = texts(&html, "article mark.note-fact-check");
     assert_eq!(pieces.concat(), "claim with a linked", "{page}");
     assert_eq!(pieces, ["claim with a ", "linked"], "{page}");
-    assert_eq!(attrs(&html, "article mark.note-fact-check[id]", "id"), ["n1"]);
-    assert_eq!(reader_texts(&html, "article strong").concat(), "bold claim with a linked phrase inside");
-    assert_eq!(texts(&html, "article a[href=\"https://example.org\"]").concat(), "linked phrase");
+    assert_eq!(
+        attrs(&html, "article mark.note-fact-check[id]", "id"),
+        ["n1"]
+    );
+    assert_eq!(
+        reader_texts(&html, "article strong").concat(),
+        "bold claim with a linked phrase inside"
+    );
+    assert_eq!(
+        texts(&html, "article a[href=\"https://example.org\"]").concat(),
+        "linked phrase"
+    );
 }
 
 #[test]
@@ -87,13 +139,30 @@ fn overlapping_and_nested_notes_both_render() {
         )
         .build();
     let html = site.html("articles/headline/");
-    assert_eq!(reader_texts(&html, "article mark.note-context").concat(), "beta gamma");
-    assert_eq!(reader_texts(&html, "article mark.note-framing").concat(), "gamma delta");
-    assert_eq!(reader_texts(&html, "article mark.note-comment").concat(), "Alpha beta gamma delta epsilon");
+    assert_eq!(
+        reader_texts(&html, "article mark.note-context").concat(),
+        "beta gamma"
+    );
+    assert_eq!(
+        reader_texts(&html, "article mark.note-framing").concat(),
+        "gamma delta"
+    );
+    assert_eq!(
+        reader_texts(&html, "article mark.note-comment").concat(),
+        "Alpha beta gamma delta epsilon"
+    );
     // Notes are numbered by position; each has one marker linking to its note.
     for n in 1..=3 {
-        assert_eq!(attrs(&html, &format!("a.note-ref[href=\"#note-{n}\"]"), "href").len(), 1, "marker {n}");
-        assert_eq!(attrs(&html, &format!("li#note-{n}"), "id").len(), 1, "note {n} listed");
+        assert_eq!(
+            attrs(&html, &format!("a.note-ref[href=\"#note-{n}\"]"), "href").len(),
+            1,
+            "marker {n}"
+        );
+        assert_eq!(
+            attrs(&html, &format!("li#note-{n}"), "id").len(),
+            1,
+            "note {n} listed"
+        );
     }
 }
 
@@ -104,18 +173,30 @@ fn notes_anchor_in_headings_and_captions() {
         .annotation("c.toml", "[article]\nslug = \"headline\"\n\n[[note]]\nquote = \"A soldier in Izium\"\nkind = \"context\"\nbody = \"Caption note.\"\n")
         .build();
     let html = site.html("articles/headline/");
-    assert_eq!(texts(&html, "article .caption mark.note-context").concat(), "A soldier in Izium");
+    assert_eq!(
+        texts(&html, "article .caption mark.note-context").concat(),
+        "A soldier in Izium"
+    );
 }
 
 #[test]
 fn unknown_wiki_link_in_a_note_is_an_error_with_suggestion() {
     let (code, stderr) = Archive::new()
         .article("a.txt", ARTICLE)
-        .annotation("a.toml", "[[note]]\nquote = \"It went on.\"\nkind = \"context\"\nbody = \"See [[avdiivk]].\"\n")
-        .file("seeds/_entities.toml", "[place.avdiivka]\nname = \"Avdiivka\"\n")
+        .annotation(
+            "a.toml",
+            "[[note]]\nquote = \"It went on.\"\nkind = \"context\"\nbody = \"See [[avdiivk]].\"\n",
+        )
+        .file(
+            "seeds/_entities.toml",
+            "[place.avdiivka]\nname = \"Avdiivka\"\n",
+        )
         .build_err();
     assert_eq!(code, 1);
     assert!(stderr.contains("seeds/a.toml:4:13"), "{stderr}");
-    assert!(stderr.contains("unknown article or entity `avdiivk`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown article or entity `avdiivk`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `[[avdiivka]]`?"), "{stderr}");
 }

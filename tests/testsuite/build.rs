@@ -28,10 +28,19 @@ body = "Body with <script>alert(2)</script> and [link](javascript:alert(3))."
     assert!(!page.contains("<script>alert"), "unescaped script in page");
     assert!(!page.contains("onerror"), "unsanitised attribute in page");
     assert!(!page.contains("javascript:"), "script link in page");
-    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
     let html = site.html("articles/a/");
-    assert_eq!(texts(&html, "h1").concat().trim(), "A headline about <b>bold</b> & \"quotes\"");
-    assert_eq!(texts(&html, "article mark.note-comment").concat(), "<script>alert(1)</script>");
+    assert_eq!(
+        texts(&html, "h1").concat().trim(),
+        "A headline about <b>bold</b> & \"quotes\""
+    );
+    assert_eq!(
+        texts(&html, "article mark.note-comment").concat(),
+        "<script>alert(1)</script>"
+    );
     let home = site.page("");
     assert!(!home.contains("onerror"));
 }
@@ -45,7 +54,8 @@ fn failed_build_leaves_the_previous_site_untouched() {
     let (code, stderr) = archive.build_err();
     assert_eq!(code, 1);
     assert!(stderr.contains("seeds/a.toml:2:9"), "{stderr}");
-    let after = fs::read_to_string(archive.root().join("public/index.html")).expect("site still there");
+    let after =
+        fs::read_to_string(archive.root().join("public/index.html")).expect("site still there");
     assert_eq!(before, after);
     let leftovers: Vec<_> = fs::read_dir(archive.root())
         .expect("root")
@@ -57,42 +67,70 @@ fn failed_build_leaves_the_previous_site_untouched() {
 
 #[test]
 fn refuses_to_write_into_sources_or_foreign_folders() {
-    let archive = Archive::new().article("a.txt", ARTICLE).file("mine/keep.txt", "my notes");
+    let archive = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file("mine/keep.txt", "my notes");
     for folder in [".", "seeds", "templates", "mine"] {
         let output = archive.run(&["build", "--output", folder]);
-        assert_eq!(output.status.code(), Some(1), "--output {folder} was accepted");
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "--output {folder} was accepted"
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(stderr.contains("refusing to write the site here"), "{stderr}");
+        assert!(
+            stderr.contains("refusing to write the site here"),
+            "{stderr}"
+        );
     }
-    assert_eq!(fs::read_to_string(archive.root().join("mine/keep.txt")).expect("kept"), "my notes");
+    assert_eq!(
+        fs::read_to_string(archive.root().join("mine/keep.txt")).expect("kept"),
+        "my notes"
+    );
     assert!(archive.root().join("seeds/a.txt").exists());
 }
 
 #[test]
 fn rebuilding_replaces_the_previous_output() {
-    let archive = Archive::new().article("a.txt", ARTICLE).annotation("a.toml", "[article]\nslug = \"old\"\n");
+    let archive = Archive::new()
+        .article("a.txt", ARTICLE)
+        .annotation("a.toml", "[article]\nslug = \"old\"\n");
     let archive = archive.build().archive;
-    assert!(archive.root().join("public/articles/old/index.html").exists());
+    assert!(archive
+        .root()
+        .join("public/articles/old/index.html")
+        .exists());
     let archive = archive.annotation("a.toml", "[article]\nslug = \"new\"\n");
     let site = archive.build();
     assert!(site.output().join("articles/new/index.html").exists());
-    assert!(!site.output().join("articles/old").exists(), "stale page kept");
+    assert!(
+        !site.output().join("articles/old").exists(),
+        "stale page kept"
+    );
 }
 
 #[test]
 fn project_templates_override_built_in_ones_file_by_file() {
     let site = Archive::new()
         .article("a.txt", ARTICLE)
-        .file("templates/404.html", "<!doctype html><title>custom</title><p>Custom not found: {{ site.title }}</p>")
+        .file(
+            "templates/404.html",
+            "<!doctype html><title>custom</title><p>Custom not found: {{ site.title }}</p>",
+        )
         .build();
-    assert!(site.page("404.html").contains("Custom not found: Test archive"));
+    assert!(site
+        .page("404.html")
+        .contains("Custom not found: Test archive"));
     // Other pages still use the built-in templates.
     assert!(site.page("").contains("<main"));
 }
 
 #[test]
 fn template_errors_name_the_template() {
-    let archive = Archive::new().article("a.txt", ARTICLE).file("templates/index.html", "{% extends \"base.html\" %}{% block content %}{{ nothing.here }}{% endblock %}");
+    let archive = Archive::new().article("a.txt", ARTICLE).file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nothing.here }}{% endblock %}",
+    );
     let (code, stderr) = archive.build_err();
     assert_eq!(code, 1);
     assert!(stderr.contains("templates/index.html"), "{stderr}");
@@ -111,9 +149,16 @@ fn markdown_articles_render_with_code_highlighting() {
     assert_eq!(texts(&html, "h1").concat().trim(), "A Markdown article");
     assert_eq!(texts(&html, "article em").concat(), "emphasis");
     assert!(attrs(&html, "article a", "href").contains(&"https://example.org".to_owned()));
-    assert!(!texts(&html, "pre.code code span[class^=\"hl-\"]").is_empty(), "code not highlighted");
+    assert!(
+        !texts(&html, "pre.code code span[class^=\"hl-\"]").is_empty(),
+        "code not highlighted"
+    );
     assert_eq!(texts(&html, "article td").concat(), "12");
-    let css: Vec<String> = site.files().into_iter().filter(|f| f.starts_with("static/syntax.")).collect();
+    let css: Vec<String> = site
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("static/syntax."))
+        .collect();
     assert_eq!(css.len(), 1);
     assert!(site.file(&css[0]).contains("prefers-color-scheme: dark"));
 }
@@ -121,7 +166,11 @@ fn markdown_articles_render_with_code_highlighting() {
 #[test]
 fn non_utf8_articles_are_rejected_with_the_file_named() {
     let archive = Archive::new();
-    fs::write(archive.root().join("seeds/latin1.txt"), b"Title\n\ncaf\xe9\n").expect("write");
+    fs::write(
+        archive.root().join("seeds/latin1.txt"),
+        b"Title\n\ncaf\xe9\n",
+    )
+    .expect("write");
     let (code, stderr) = archive.build_err();
     assert_eq!(code, 1);
     assert!(stderr.contains("seeds/latin1.txt"), "{stderr}");
@@ -130,8 +179,15 @@ fn non_utf8_articles_are_rejected_with_the_file_named() {
 
 #[test]
 fn bom_and_crlf_articles_are_read() {
-    let site = Archive::new().article("w.txt", "\u{feff}Windows headline\r\n\r\nA paragraph from Windows.\r\n").build();
+    let site = Archive::new()
+        .article(
+            "w.txt",
+            "\u{feff}Windows headline\r\n\r\nA paragraph from Windows.\r\n",
+        )
+        .build();
     let html = site.html("articles/windows-headline/");
     assert_eq!(texts(&html, "h1").concat().trim(), "Windows headline");
-    assert!(site.file("articles/windows-headline/text.txt").starts_with("A paragraph from Windows."));
+    assert!(site
+        .file("articles/windows-headline/text.txt")
+        .starts_with("A paragraph from Windows."));
 }

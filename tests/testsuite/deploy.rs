@@ -18,7 +18,10 @@ fn seeds_under_subpath() -> Site {
 }
 
 fn html_pages(site: &Site) -> Vec<String> {
-    site.files().into_iter().filter(|f| f.ends_with(".html")).collect()
+    site.files()
+        .into_iter()
+        .filter(|f| Path::new(f).extension().is_some_and(|e| e == "html"))
+        .collect()
 }
 
 /// Every `href` and `src` of a page.
@@ -33,11 +36,20 @@ fn references(site: &Site, page: &str) -> Vec<String> {
 fn site_built_for_a_subpath_has_no_broken_links_and_no_root_links() {
     let site = seeds_under_subpath();
     let report = check_links(&site.output(), BASE_PATH);
-    assert!(!report.report.has_errors(), "broken links:\n{}", report.report.to_plain_text());
-    assert!(report.checked > 1000, "only {} internal references checked", report.checked);
+    assert!(
+        !report.report.has_errors(),
+        "broken links:\n{}",
+        report.report.to_plain_text()
+    );
+    assert!(
+        report.checked > 1000,
+        "only {} internal references checked",
+        report.checked
+    );
     for page in html_pages(&site) {
         for url in references(&site, &page) {
-            let escapes = url.starts_with('/') && !url.starts_with("//") && !url.starts_with(BASE_PATH);
+            let escapes =
+                url.starts_with('/') && !url.starts_with("//") && !url.starts_with(BASE_PATH);
             assert!(!escapes, "{page}: `{url}` points outside {BASE_PATH}");
         }
     }
@@ -51,7 +63,8 @@ fn not_found_page_links_work_at_any_depth() {
     let refs = references(&site, "404.html");
     assert!(!refs.is_empty());
     for url in refs {
-        let absolute = url.starts_with(BASE_PATH) || url.starts_with("https://") || url.starts_with('#');
+        let absolute =
+            url.starts_with(BASE_PATH) || url.starts_with("https://") || url.starts_with('#');
         assert!(absolute, "404.html: `{url}` is relative");
     }
 }
@@ -59,7 +72,11 @@ fn not_found_page_links_work_at_any_depth() {
 /// RFC 3339 date-time: `2024-05-03T00:00:00Z` or with a `+09:00` offset.
 fn is_rfc3339(text: &str) -> bool {
     let bytes = text.as_bytes();
-    let digits = |range: std::ops::Range<usize>| bytes.get(range).is_some_and(|b| b.iter().all(u8::is_ascii_digit));
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
     let shape = bytes.len() >= 20
         && digits(0..4)
         && bytes[4] == b'-'
@@ -73,8 +90,14 @@ fn is_rfc3339(text: &str) -> bool {
         && bytes[16] == b':'
         && digits(17..19);
     let zone = &text[19.min(text.len())..];
-    let zone = zone.strip_prefix('.').map_or(zone, |z| z.trim_start_matches(|c: char| c.is_ascii_digit()));
-    shape && (zone == "Z" || (zone.len() == 6 && (zone.starts_with('+') || zone.starts_with('-')) && zone.as_bytes()[3] == b':'))
+    let zone = zone
+        .strip_prefix('.')
+        .map_or(zone, |z| z.trim_start_matches(|c: char| c.is_ascii_digit()));
+    shape
+        && (zone == "Z"
+            || (zone.len() == 6
+                && (zone.starts_with('+') || zone.starts_with('-'))
+                && zone.as_bytes()[3] == b':'))
 }
 
 fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
@@ -89,21 +112,47 @@ fn child_text<'a>(node: roxmltree::Node<'a, '_>, name: &str) -> &'a str {
 /// link to their page, under the base URL.
 fn assert_atom(site: &Site, path: &str) -> usize {
     let text = site.file(path);
-    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path} is not XML: {e}"));
+    let doc =
+        roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path} is not XML: {e}"));
     let feed = doc.root_element();
-    assert!(feed.has_tag_name(("http://www.w3.org/2005/Atom", "feed")), "{path}: root is not an Atom feed");
+    assert!(
+        feed.has_tag_name(("http://www.w3.org/2005/Atom", "feed")),
+        "{path}: root is not an Atom feed"
+    );
     for name in ["id", "title", "updated"] {
-        assert!(!child_text(feed, name).is_empty(), "{path}: feed has no <{name}>");
+        assert!(
+            !child_text(feed, name).is_empty(),
+            "{path}: feed has no <{name}>"
+        );
     }
-    assert!(is_rfc3339(child_text(feed, "updated")), "{path}: feed updated {:?}", child_text(feed, "updated"));
-    let entries: Vec<_> = feed.children().filter(|c| c.has_tag_name("entry")).collect();
+    assert!(
+        is_rfc3339(child_text(feed, "updated")),
+        "{path}: feed updated {:?}",
+        child_text(feed, "updated")
+    );
+    let entries: Vec<_> = feed
+        .children()
+        .filter(|c| c.has_tag_name("entry"))
+        .collect();
     for entry in &entries {
         for name in ["id", "title", "updated"] {
-            assert!(!child_text(*entry, name).is_empty(), "{path}: an entry has no <{name}>");
+            assert!(
+                !child_text(*entry, name).is_empty(),
+                "{path}: an entry has no <{name}>"
+            );
         }
-        assert!(is_rfc3339(child_text(*entry, "updated")), "{path}: entry updated {:?}", child_text(*entry, "updated"));
-        let href = child(*entry, "link").and_then(|l| l.attribute("href")).unwrap_or("");
-        assert!(href.starts_with(BASE_URL), "{path}: entry link {href:?} is not under {BASE_URL}");
+        assert!(
+            is_rfc3339(child_text(*entry, "updated")),
+            "{path}: entry updated {:?}",
+            child_text(*entry, "updated")
+        );
+        let href = child(*entry, "link")
+            .and_then(|l| l.attribute("href"))
+            .unwrap_or("");
+        assert!(
+            href.starts_with(BASE_URL),
+            "{path}: entry link {href:?} is not under {BASE_URL}"
+        );
     }
     entries.len()
 }
@@ -111,8 +160,15 @@ fn assert_atom(site: &Site, path: &str) -> usize {
 #[test]
 fn feeds_sitemap_and_robots_are_valid() {
     let site = seeds_under_subpath();
-    assert!(assert_atom(&site, "atom.xml") >= 5, "the site feed carries the seed articles");
-    let source_feeds: Vec<String> = site.files().into_iter().filter(|f| f.starts_with("sources/") && f.ends_with("/atom.xml")).collect();
+    assert!(
+        assert_atom(&site, "atom.xml") >= 5,
+        "the site feed carries the seed articles"
+    );
+    let source_feeds: Vec<String> = site
+        .files()
+        .into_iter()
+        .filter(|f| f.starts_with("sources/") && f.ends_with("/atom.xml"))
+        .collect();
     assert!(!source_feeds.is_empty(), "no per-source feeds");
     for feed in &source_feeds {
         assert_atom(&site, feed);
@@ -120,16 +176,31 @@ fn feeds_sitemap_and_robots_are_valid() {
 
     let text = site.file("sitemap.xml");
     let doc = roxmltree::Document::parse(&text).expect("sitemap.xml is XML");
-    assert!(doc.root_element().has_tag_name(("http://www.sitemaps.org/schemas/sitemap/0.9", "urlset")));
-    let locs: Vec<&str> = doc.root_element().children().filter(|c| c.has_tag_name("url")).map(|u| child_text(u, "loc")).collect();
+    assert!(doc
+        .root_element()
+        .has_tag_name(("http://www.sitemaps.org/schemas/sitemap/0.9", "urlset")));
+    let locs: Vec<&str> = doc
+        .root_element()
+        .children()
+        .filter(|c| c.has_tag_name("url"))
+        .map(|u| child_text(u, "loc"))
+        .collect();
     assert!(locs.len() > 20, "sitemap lists {} URLs", locs.len());
     for loc in &locs {
-        assert!(loc.starts_with(BASE_URL), "sitemap loc {loc:?} is not under {BASE_URL}");
+        assert!(
+            loc.starts_with(BASE_URL),
+            "sitemap loc {loc:?} is not under {BASE_URL}"
+        );
     }
     assert!(locs.contains(&"https://example.org/archive/search/"));
 
     let robots = site.file("robots.txt");
-    assert!(robots.lines().any(|l| l == "Sitemap: https://example.org/archive/sitemap.xml"), "robots.txt: {robots}");
+    assert!(
+        robots
+            .lines()
+            .any(|l| l == "Sitemap: https://example.org/archive/sitemap.xml"),
+        "robots.txt: {robots}"
+    );
 }
 
 #[test]
@@ -139,17 +210,36 @@ fn every_page_has_a_canonical_url_and_share_cards() {
         let html = scraper::Html::parse_document(&site.file(&page));
         let meta = |property: &str| -> Vec<String> {
             let mut values = attrs(&html, &format!("meta[property=\"{property}\"]"), "content");
-            values.extend(attrs(&html, &format!("meta[name=\"{property}\"]"), "content"));
+            values.extend(attrs(
+                &html,
+                &format!("meta[name=\"{property}\"]"),
+                "content",
+            ));
             values
         };
         let canonical = attrs(&html, "link[rel=canonical]", "href");
         assert_eq!(canonical.len(), 1, "{page}: one canonical link");
-        assert!(canonical[0].starts_with(BASE_URL), "{page}: canonical {}", canonical[0]);
-        assert_eq!(meta("og:url"), canonical, "{page}: og:url is the canonical URL");
+        assert!(
+            canonical[0].starts_with(BASE_URL),
+            "{page}: canonical {}",
+            canonical[0]
+        );
+        assert_eq!(
+            meta("og:url"),
+            canonical,
+            "{page}: og:url is the canonical URL"
+        );
         for property in ["og:title", "og:site_name", "og:description", "twitter:card"] {
-            assert!(meta(property).iter().any(|v| !v.is_empty()), "{page}: no {property}");
+            assert!(
+                meta(property).iter().any(|v| !v.is_empty()),
+                "{page}: no {property}"
+            );
         }
-        let expected_type = if page.starts_with("articles/") { "article" } else { "website" };
+        let expected_type = if page.starts_with("articles/") {
+            "article"
+        } else {
+            "website"
+        };
         assert_eq!(meta("og:type"), [expected_type], "{page}: og:type");
         assert_eq!(meta("twitter:card"), ["summary"], "{page}");
     }
@@ -163,7 +253,11 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if path.is_dir() {
                 walk(base, &path, out);
             } else {
-                let rel = path.strip_prefix(base).expect("prefix").to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(base)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, fs::read(&path).expect("read"));
             }
         }
@@ -182,19 +276,37 @@ fn build_with_env(archive: &Archive, env: &[(&str, &str)]) {
         .args(["build", "--base-url", BASE_URL])
         .output()
         .expect("run gloss");
-    assert!(output.status.success(), "gloss build failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "gloss build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// The seeds, copied newest-named file first: a different directory order and
 /// different creation times from `Archive::seeds()`.
 fn seeds_in_reverse_order() -> Archive {
-    let mut names: Vec<_> = fs::read_dir(repo_root().join("seeds")).expect("seeds").flatten().map(|e| e.path()).collect();
+    let mut names: Vec<_> = fs::read_dir(repo_root().join("seeds"))
+        .expect("seeds")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     names.sort();
     names.reverse();
-    let mut archive = Archive::new().file("site.toml", &fs::read_to_string(repo_root().join("site.toml")).expect("site.toml"));
+    let mut archive = Archive::new().file(
+        "site.toml",
+        &fs::read_to_string(repo_root().join("site.toml")).expect("site.toml"),
+    );
     for path in names {
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
-        archive = archive.file(&format!("seeds/{name}"), &fs::read_to_string(&path).expect("seed text"));
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        archive = archive.file(
+            &format!("seeds/{name}"),
+            &fs::read_to_string(&path).expect("seed text"),
+        );
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     archive
@@ -213,13 +325,24 @@ fn builds_are_byte_identical() {
     let reference = Archive::seeds();
     build_with_env(&reference, &[]);
     let expected = tree(&reference.root().join("public"));
-    assert!(expected.keys().any(|p| p.starts_with("pagefind/index/")), "the search index is part of the output");
+    assert!(
+        expected.keys().any(|p| p.starts_with("pagefind/index/")),
+        "the search index is part of the output"
+    );
 
     let again = Archive::seeds();
     build_with_env(&again, &[("RAYON_NUM_THREADS", "1")]);
-    assert_same_trees("RAYON_NUM_THREADS=1", &expected, &tree(&again.root().join("public")));
+    assert_same_trees(
+        "RAYON_NUM_THREADS=1",
+        &expected,
+        &tree(&again.root().join("public")),
+    );
 
     let reversed = seeds_in_reverse_order();
     build_with_env(&reversed, &[]);
-    assert_same_trees("seeds copied in reverse order", &expected, &tree(&reversed.root().join("public")));
+    assert_same_trees(
+        "seeds copied in reverse order",
+        &expected,
+        &tree(&reversed.root().join("public")),
+    );
 }

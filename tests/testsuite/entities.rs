@@ -36,15 +36,34 @@ fn mentions_are_longest_whole_word_matches_linked_to_entity_pages() {
     let people = texts(&html, "article a.mention-person");
     assert_eq!(people, ["Kei Kato", "Kato", "Taro Kato"]);
     let hrefs = attrs(&html, "article a.mention-person", "href");
-    assert_eq!(hrefs, ["/people/kei-kato/", "/people/kei-kato/", "/people/taro-kato/"]);
+    assert_eq!(
+        hrefs,
+        [
+            "/people/kei-kato/",
+            "/people/kei-kato/",
+            "/people/taro-kato/"
+        ]
+    );
     assert_eq!(texts(&html, "article a.mention-place"), ["Avdeevka"]);
     assert_eq!(texts(&html, "article a.mention-organization"), ["NATO"]);
     // Each mention has a stable anchor the entity page links to.
     let ids = attrs(&html, "article a.mention", "id");
-    assert_eq!(ids, ["m-kei-kato-1", "m-avdiivka-1", "m-kei-kato-2", "m-taro-kato-1", "m-nato-1"]);
+    assert_eq!(
+        ids,
+        [
+            "m-kei-kato-1",
+            "m-avdiivka-1",
+            "m-kei-kato-2",
+            "m-taro-kato-1",
+            "m-nato-1"
+        ]
+    );
     let kei = site.html("people/kei-kato/");
     let spots = attrs(&kei, "main a", "href");
-    assert!(spots.contains(&"/articles/a/#m-kei-kato-1".to_owned()), "{spots:?}");
+    assert!(
+        spots.contains(&"/articles/a/#m-kei-kato-1".to_owned()),
+        "{spots:?}"
+    );
 }
 
 #[test]
@@ -56,13 +75,21 @@ fn explicit_mentions_add_and_ignore_suppresses() {
         )
         .build();
     let html = site.html("articles/a/");
-    assert_eq!(texts(&html, "article a.mention-place"), ["Avdeevka", "office"]);
+    assert_eq!(
+        texts(&html, "article a.mention-place"),
+        ["Avdeevka", "office"]
+    );
     assert!(texts(&html, "article a.mention-organization").is_empty());
 }
 
 #[test]
 fn unknown_entity_in_a_mention_suggests_the_closest_id() {
-    let (code, stderr) = archive().annotation("a.toml", "[[mention]]\nentity = \"avdiivk\"\nquote = \"office\"\n").build_err();
+    let (code, stderr) = archive()
+        .annotation(
+            "a.toml",
+            "[[mention]]\nentity = \"avdiivk\"\nquote = \"office\"\n",
+        )
+        .build_err();
     assert_eq!(code, 1);
     assert!(stderr.contains("seeds/a.toml:2:10"), "{stderr}");
     assert!(stderr.contains("unknown entity `avdiivk`"), "{stderr}");
@@ -71,15 +98,27 @@ fn unknown_entity_in_a_mention_suggests_the_closest_id() {
 
 #[test]
 fn an_alias_of_two_entities_is_an_error_at_its_position() {
-    let (code, stderr) = archive().file("seeds/_entities.toml", &format!("{ENTITIES}\n[place.kiev-oblast]\nname = \"Kyiv Oblast\"\naliases = [\"Kiev\"]\n")).build_err();
+    let (code, stderr) = archive()
+        .file(
+            "seeds/_entities.toml",
+            &format!(
+                "{ENTITIES}\n[place.kiev-oblast]\nname = \"Kyiv Oblast\"\naliases = [\"Kiev\"]\n"
+            ),
+        )
+        .build_err();
     assert_eq!(code, 1);
     assert!(stderr.contains("seeds/_entities.toml:21:12"), "{stderr}");
-    assert!(stderr.contains("`Kiev` names both `kyiv` and `kiev-oblast`"), "{stderr}");
+    assert!(
+        stderr.contains("`Kiev` names both `kyiv` and `kiev-oblast`"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn unknown_entity_kind_is_an_error() {
-    let (_, stderr) = archive().file("seeds/_entities.toml", "[persn.x]\nname = \"X\"\n").build_err();
+    let (_, stderr) = archive()
+        .file("seeds/_entities.toml", "[persn.x]\nname = \"X\"\n")
+        .build_err();
     assert!(stderr.contains("seeds/_entities.toml:1:2"), "{stderr}");
     assert!(stderr.contains("unknown entity kind `persn`"), "{stderr}");
     assert!(stderr.contains("did you mean `person`?"), "{stderr}");
@@ -101,7 +140,11 @@ fn related_articles_weigh_rare_entities_over_common_ones() {
         .annotation("d.toml", "[article]\nslug = \"d\"\n")
         .build();
     let related = attrs(&site.html("articles/a/"), ".panel-related a", "href");
-    assert_eq!(related.first().map(String::as_str), Some("/articles/b/"), "{related:?}");
+    assert_eq!(
+        related.first().map(String::as_str),
+        Some("/articles/b/"),
+        "{related:?}"
+    );
     assert!(related.contains(&"/articles/c/".to_owned()));
     // An article sharing only NATO (in every article) is not related at all.
     let e_site_related = attrs(&site.html("articles/b/"), ".panel-related a", "href");
@@ -119,7 +162,10 @@ fn see_also_shows_why_and_backlinks() {
     let a = site.page("articles/a/");
     assert!(a.contains("/articles/b/") && a.contains("The same event, another outlet"));
     let b = site.page("articles/b/");
-    assert!(b.contains("/articles/a/") && b.contains("The same event, another outlet"), "backlink missing");
+    assert!(
+        b.contains("/articles/a/") && b.contains("The same event, another outlet"),
+        "backlink missing"
+    );
 }
 
 #[test]
@@ -141,7 +187,10 @@ fn entity_pages_show_mentions_in_context_and_company() {
     let main = texts(&html, "main").concat();
     assert!(main.contains("Kei Kato wrote from"), "{main}");
     let together = attrs(&html, "main a", "href");
-    assert!(together.contains(&"/people/kei-kato/".to_owned()), "co-occurring entities missing: {together:?}");
+    assert!(
+        together.contains(&"/people/kei-kato/".to_owned()),
+        "co-occurring entities missing: {together:?}"
+    );
     let index = texts(&site.html("places/"), "main").concat();
     assert!(index.contains("Avdiivka") && index.contains("Kyiv"));
 }

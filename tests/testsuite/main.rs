@@ -4,10 +4,11 @@ mod support;
 
 mod anchoring;
 mod build;
+mod check;
 mod deploy;
 mod diagnostics;
 mod entities;
+mod new;
 mod search;
 mod seeds;
 mod serve;
-mod new;

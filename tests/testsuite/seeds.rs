@@ -25,7 +25,11 @@ fn article_text(site: &Site, slug: &str) -> String {
 
 /// Only the article body (not the notes listed after it).
 fn body_text(site: &Site, slug: &str) -> String {
-    reader_texts(&site.html(&format!("articles/{slug}/")), "article .article-body").concat()
+    reader_texts(
+        &site.html(&format!("articles/{slug}/")),
+        "article .article-body",
+    )
+    .concat()
 }
 
 #[test]
@@ -33,11 +37,23 @@ fn every_page_of_the_contract_exists() {
     let site = seed_site();
     let files = site.files();
     for path in [
-        "index.html", "404.html", "atom.xml", "sitemap.xml", "robots.txt",
-        "timeline/index.html", "corrections/index.html", "graph/index.html", "search/index.html",
-        "tags/index.html", "sources/index.html", "sources/rt/index.html",
-        "people/index.html", "people/daisaku-kaneko/index.html", "places/avdiivka/index.html",
-        "organizations/index.html", "events/index.html",
+        "index.html",
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "timeline/index.html",
+        "corrections/index.html",
+        "graph/index.html",
+        "search/index.html",
+        "tags/index.html",
+        "sources/index.html",
+        "sources/rt/index.html",
+        "people/index.html",
+        "people/daisaku-kaneko/index.html",
+        "places/avdiivka/index.html",
+        "organizations/index.html",
+        "events/index.html",
     ] {
         assert!(files.iter().any(|f| f == path), "missing {path}");
     }
@@ -53,7 +69,11 @@ fn every_page_of_the_contract_exists() {
 fn every_internal_link_and_fragment_resolves() {
     let site = seed_site();
     let links = gloss::check::check_links(&site.output(), "/");
-    assert!(links.report.diagnostics.is_empty(), "{:#?}", links.report.short_lines());
+    assert!(
+        links.report.diagnostics.is_empty(),
+        "{:#?}",
+        links.report.short_lines()
+    );
     assert!(links.checked > 1000, "only {} links checked", links.checked);
 }
 
@@ -61,11 +81,23 @@ fn every_internal_link_and_fragment_resolves() {
 fn home_lists_articles_newest_first() {
     let site = seed_site();
     let home = site.page("");
-    let positions: Vec<usize> = ["sankei-russian-soldier-interview", "kaneko-friday-interview", "kaneko-rt", "asahi-japanese-volunteer-ukraine", "cna-japan-volunteers-ukraine"]
-        .iter()
-        .map(|slug| home.find(&format!("/articles/{slug}/")).unwrap_or_else(|| panic!("{slug} not on home")))
-        .collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "order: {positions:?}");
+    let positions: Vec<usize> = [
+        "sankei-russian-soldier-interview",
+        "kaneko-friday-interview",
+        "kaneko-rt",
+        "asahi-japanese-volunteer-ukraine",
+        "cna-japan-volunteers-ukraine",
+    ]
+    .iter()
+    .map(|slug| {
+        home.find(&format!("/articles/{slug}/"))
+            .unwrap_or_else(|| panic!("{slug} not on home"))
+    })
+    .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "order: {positions:?}"
+    );
 }
 
 #[test]
@@ -77,10 +109,16 @@ fn article_titles_are_clean() {
         assert_eq!(h1.len(), 1, "{slug} has {} h1", h1.len());
         let title = h1[0].trim();
         assert!(!title.is_empty());
-        assert!(!title.contains(" | "), "{slug}: site name left in {title:?}");
+        assert!(
+            !title.contains(" | "),
+            "{slug}: site name left in {title:?}"
+        );
         assert!(!title.starts_with("Interview]"), "{slug}: {title:?}");
         let head_title = texts(&html, "title").concat();
-        assert!(head_title.contains(title), "{slug}: <title> {head_title:?} lacks {title:?}");
+        assert!(
+            head_title.contains(title),
+            "{slug}: <title> {head_title:?} lacks {title:?}"
+        );
     }
 }
 
@@ -88,14 +126,28 @@ fn article_titles_are_clean() {
 fn article_bodies_have_no_page_furniture() {
     let site = seed_site();
     let furniture = [
-        "Share on Twitter", "Share on LINE", "Advertisement", "Main navigation", "Follow our news",
-        "newsletter", "By clicking subscribe", "This browser is no longer supported", "switch browsers",
-        "Photo Gallery", "Photo Selection", "Check out the best photos", "Related Articles",
-        "RELATED:", "Also worth reading", "Comments are closed", "このページを", "Copyright©",
+        "Share on Twitter",
+        "Share on LINE",
+        "Advertisement",
+        "Main navigation",
+        "Follow our news",
+        "newsletter",
+        "By clicking subscribe",
+        "This browser is no longer supported",
+        "switch browsers",
+        "Photo Gallery",
+        "Photo Selection",
+        "Check out the best photos",
+        "Related Articles",
+        "RELATED:",
+        "Also worth reading",
+        "Comments are closed",
+        "このページを",
+        "Copyright©",
         "World War III would not be resigned",
     ];
     for (_, slug) in ARTICLES {
-        let body = article_text(&site, slug);
+        let body = article_text(site, slug);
         for line in furniture {
             assert!(!body.contains(line), "{slug}: `{line}` inside <article>");
         }
@@ -106,25 +158,66 @@ fn article_bodies_have_no_page_furniture() {
 fn real_paragraphs_are_all_kept() {
     let site = seed_site();
     let expected = [
-        ("kaneko-friday-interview", "He was paid about 360,000 yen a month"),
-        ("kaneko-friday-interview", "Russia’s military invasion of Ukraine began on February 24, 2010."),
-        ("kaneko-friday-interview", "Without knowing where the justice of war lies"),
-        ("kaneko-friday-interview", "A photograph of the battlefield."),
-        ("kaneko-rt", "Moscow should not be blamed for the conflict in Ukraine"),
+        (
+            "kaneko-friday-interview",
+            "He was paid about 360,000 yen a month",
+        ),
+        (
+            "kaneko-friday-interview",
+            "Russia’s military invasion of Ukraine began on February 24, 2010.",
+        ),
+        (
+            "kaneko-friday-interview",
+            "Without knowing where the justice of war lies",
+        ),
+        (
+            "kaneko-friday-interview",
+            "A photograph of the battlefield.",
+        ),
+        (
+            "kaneko-rt",
+            "Moscow should not be blamed for the conflict in Ukraine",
+        ),
         ("kaneko-rt", "That is a trait that the Japanese have lost"),
-        ("asahi-japanese-volunteer-ukraine", "A Japanese man who is determined to fight for Ukraine"),
-        ("asahi-japanese-volunteer-ukraine", "Some have apparently set up social media accounts"),
-        ("sankei-russian-soldier-interview", "In May, a Russian soldier in his 20s"),
-        ("sankei-russian-soldier-interview", "Japan has a spirit of cooperation and unity"),
-        ("cna-japan-volunteers-ukraine", "Keiichi Kurogi was one of dozens of men in Japan"),
-        ("cna-japan-volunteers-ukraine", "I would rather go than see children forced to carry guns"),
+        (
+            "asahi-japanese-volunteer-ukraine",
+            "A Japanese man who is determined to fight for Ukraine",
+        ),
+        (
+            "asahi-japanese-volunteer-ukraine",
+            "Some have apparently set up social media accounts",
+        ),
+        (
+            "sankei-russian-soldier-interview",
+            "In May, a Russian soldier in his 20s",
+        ),
+        (
+            "sankei-russian-soldier-interview",
+            "Japan has a spirit of cooperation and unity",
+        ),
+        (
+            "cna-japan-volunteers-ukraine",
+            "Keiichi Kurogi was one of dozens of men in Japan",
+        ),
+        (
+            "cna-japan-volunteers-ukraine",
+            "I would rather go than see children forced to carry guns",
+        ),
     ];
     for (slug, sentence) in expected {
-        assert!(article_text(&site, slug).contains(sentence), "{slug}: lost {sentence:?}");
+        assert!(
+            article_text(site, slug).contains(sentence),
+            "{slug}: lost {sentence:?}"
+        );
     }
     // The sentence the source prints twice in a row is shown once.
-    let friday = body_text(&site, "kaneko-friday-interview");
-    assert_eq!(friday.matches("The remuneration for a foreign volunteer soldier like us").count(), 1);
+    let friday = body_text(site, "kaneko-friday-interview");
+    assert_eq!(
+        friday
+            .matches("The remuneration for a foreign volunteer soldier like us")
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -132,11 +225,24 @@ fn removed_lines_are_recorded_outside_the_article() {
     let site = seed_site();
     let html = site.html("articles/kaneko-friday-interview/");
     let removed = texts(&html, "details.removed").concat();
-    for line in ["Share on Twitter", "Photo Gallery3 total", "Related Articles", "World War III would not be resigned.", "The remuneration for a foreign volunteer soldier"] {
+    for line in [
+        "Share on Twitter",
+        "Photo Gallery3 total",
+        "Related Articles",
+        "World War III would not be resigned.",
+        "The remuneration for a foreign volunteer soldier",
+    ] {
         assert!(removed.contains(line), "removed section lacks {line:?}");
     }
-    assert!(texts(&html, "article details.removed").is_empty(), "removed section must sit outside <article>");
-    let cna = texts(&site.html("articles/cna-japan-volunteers-ukraine/"), "details.removed").concat();
+    assert!(
+        texts(&html, "article details.removed").is_empty(),
+        "removed section must sit outside <article>"
+    );
+    let cna = texts(
+        &site.html("articles/cna-japan-volunteers-ukraine/"),
+        "details.removed",
+    )
+    .concat();
     assert!(cna.contains("This browser is no longer supported"));
 }
 
@@ -145,27 +251,52 @@ fn seed_000_corrects_the_invasion_date_at_the_exact_words() {
     let site = seed_site();
     let html = site.html("articles/kaneko-friday-interview/");
     let marks = texts(&html, "article mark.note-correction");
-    assert!(marks.iter().any(|m| m == "February 24, 2010"), "marks: {marks:?}");
+    assert!(
+        marks.iter().any(|m| m == "February 24, 2010"),
+        "marks: {marks:?}"
+    );
     let notes = texts(&html, ".notes li.note-item-correction").concat();
-    assert!(notes.contains("February 24, 2022"), "correction text missing: {notes}");
+    assert!(
+        notes.contains("February 24, 2022"),
+        "correction text missing: {notes}"
+    );
 }
 
 #[test]
 fn every_editorial_fact_on_the_seeds_is_anchored() {
     let site = seed_site();
     let expected = [
-        ("kaneko-friday-interview", "correction", "Maidan Revolution of 2002"),
-        ("kaneko-friday-interview", "claim", "Barack Obama later admitted his involvement"),
+        (
+            "kaneko-friday-interview",
+            "correction",
+            "Maidan Revolution of 2002",
+        ),
+        (
+            "kaneko-friday-interview",
+            "claim",
+            "Barack Obama later admitted his involvement",
+        ),
         ("kaneko-friday-interview", "translation", "Audi Iuka"),
         ("kaneko-rt", "framing", "liberated"),
         ("kaneko-rt", "correction", "in November last year"),
-        ("sankei-russian-soldier-interview", "correction", "April 2024"),
-        ("asahi-japanese-volunteer-ukraine", "fact-check", "more than 20,000 people from 52 countries"),
+        (
+            "sankei-russian-soldier-interview",
+            "correction",
+            "April 2024",
+        ),
+        (
+            "asahi-japanese-volunteer-ukraine",
+            "fact-check",
+            "more than 20,000 people from 52 countries",
+        ),
     ];
     for (slug, kind, quote) in expected {
         let html = site.html(&format!("articles/{slug}/"));
         let marks = texts(&html, &format!("article mark.note-{kind}")).concat();
-        assert!(marks.contains(quote), "{slug}: no {kind} mark on {quote:?}; marks: {marks}");
+        assert!(
+            marks.contains(quote),
+            "{slug}: no {kind} mark on {quote:?}; marks: {marks}"
+        );
     }
 }
 
@@ -174,32 +305,57 @@ fn claims_carry_claim_review_structured_data() {
     let site = seed_site();
     let html = site.html("articles/kaneko-friday-interview/");
     let scripts = texts(&html, "script[type=\"application/ld+json\"]");
-    let data: serde_json::Value = serde_json::from_str(scripts.first().expect("JSON-LD")).expect("valid JSON");
+    let data: serde_json::Value =
+        serde_json::from_str(scripts.first().expect("JSON-LD")).expect("valid JSON");
     let graph = data["@graph"].as_array().expect("@graph");
     assert_eq!(graph[0]["@type"], "NewsArticle");
-    let review = graph.iter().find(|n| n["@type"] == "ClaimReview").expect("ClaimReview");
-    assert!(review["claimReviewed"].as_str().unwrap_or_default().contains("Obama"));
+    let review = graph
+        .iter()
+        .find(|n| n["@type"] == "ClaimReview")
+        .expect("ClaimReview");
+    assert!(review["claimReviewed"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Obama"));
     assert_eq!(review["reviewRating"]["alternateName"], "Misleading");
     assert_eq!(review["itemReviewed"]["@type"], "Claim");
     assert!(review["itemReviewed"]["author"]["name"].is_string());
-    assert_eq!(review["author"]["name"], "Volunteers at War: an annotated archive");
+    assert_eq!(
+        review["author"]["name"],
+        "Volunteers at War: an annotated archive"
+    );
 }
 
 #[test]
 fn annotation_exports_round_trip_and_validate_as_w3c() {
     let site = seed_site();
     for (_, slug) in ARTICLES {
-        let text: Vec<char> = site.file(&format!("articles/{slug}/text.txt")).chars().collect();
-        let export: serde_json::Value = serde_json::from_str(&site.file(&format!("articles/{slug}/annotations.jsonld"))).expect("JSON");
+        let text: Vec<char> = site
+            .file(&format!("articles/{slug}/text.txt"))
+            .chars()
+            .collect();
+        let export: serde_json::Value =
+            serde_json::from_str(&site.file(&format!("articles/{slug}/annotations.jsonld")))
+                .expect("JSON");
         assert_eq!(export["@context"], "http://www.w3.org/ns/anno.jsonld");
         assert_eq!(export["type"], "AnnotationCollection");
         let items = export["first"]["items"].as_array().expect("items");
         assert_eq!(export["total"].as_u64(), Some(items.len() as u64));
         let mut checked = 0;
         for item in items {
-            let Some(selectors) = item["target"]["selector"].as_array() else { continue };
-            let exact = selectors.iter().find(|s| s["type"] == "TextQuoteSelector").expect("quote")["exact"].as_str().expect("exact");
-            let position = selectors.iter().find(|s| s["type"] == "TextPositionSelector").expect("position");
+            let Some(selectors) = item["target"]["selector"].as_array() else {
+                continue;
+            };
+            let exact = selectors
+                .iter()
+                .find(|s| s["type"] == "TextQuoteSelector")
+                .expect("quote")["exact"]
+                .as_str()
+                .expect("exact");
+            let position = selectors
+                .iter()
+                .find(|s| s["type"] == "TextPositionSelector")
+                .expect("position");
             let start = usize::try_from(position["start"].as_u64().expect("start")).expect("usize");
             let end = usize::try_from(position["end"].as_u64().expect("end")).expect("usize");
             let sliced: String = text[start..end].iter().collect();
@@ -211,8 +367,14 @@ fn annotation_exports_round_trip_and_validate_as_w3c() {
     let validator = crate::support::repo_root().join("../shared/tools/validate_w3c_annotations.py");
     // The validator needs ~10 s of CPU per file; seed 000 (with every kind of
     // annotation) is checked here, all five by .ci/run.
-    let file = site.output().join("articles/kaneko-friday-interview/annotations.jsonld");
-    let output = Command::new("python3").arg(&validator).arg(&file).output().expect("python3 runs");
+    let file = site
+        .output()
+        .join("articles/kaneko-friday-interview/annotations.jsonld");
+    let output = Command::new("python3")
+        .arg(&validator)
+        .arg(&file)
+        .output()
+        .expect("python3 runs");
     assert!(
         output.status.success(),
         "W3C validation failed (needs `pip install jsonschema rfc3987`):\n{}\n{}",
@@ -226,8 +388,18 @@ fn corrections_page_links_to_each_exact_spot() {
     let site = seed_site();
     let html = site.html("corrections/");
     let links = attrs(&html, "main a", "href");
-    assert!(links.iter().any(|l| l.starts_with("/articles/kaneko-friday-interview/#n")), "{links:?}");
-    assert!(links.iter().any(|l| l.starts_with("/articles/kaneko-rt/#n")), "{links:?}");
+    assert!(
+        links
+            .iter()
+            .any(|l| l.starts_with("/articles/kaneko-friday-interview/#n")),
+        "{links:?}"
+    );
+    assert!(
+        links
+            .iter()
+            .any(|l| l.starts_with("/articles/kaneko-rt/#n")),
+        "{links:?}"
+    );
     assert!(texts(&html, "main").concat().contains("February 24, 2010"));
 }
 
@@ -241,12 +413,21 @@ fn avdiivka_page_links_each_spelling_to_its_spot() {
         assert!(page.contains(spelling), "Avdiivka page lacks {spelling}");
     }
     for slug in ["kaneko-friday-interview", "kaneko-rt"] {
-        let spots: Vec<&String> = links.iter().filter(|l| l.starts_with(&format!("/articles/{slug}/#m-"))).collect();
-        assert!(!spots.is_empty(), "no link to a mention in {slug}: {links:?}");
+        let spots: Vec<&String> = links
+            .iter()
+            .filter(|l| l.starts_with(&format!("/articles/{slug}/#m-")))
+            .collect();
+        assert!(
+            !spots.is_empty(),
+            "no link to a mention in {slug}: {links:?}"
+        );
         let article = site.page(&format!("articles/{slug}/"));
         for spot in spots {
             let id = spot.split('#').nth(1).expect("fragment");
-            assert!(article.contains(&format!("id=\"{id}\"")), "{slug} has no element #{id}");
+            assert!(
+                article.contains(&format!("id=\"{id}\"")),
+                "{slug} has no element #{id}"
+            );
         }
     }
 }
@@ -255,7 +436,9 @@ fn avdiivka_page_links_each_spelling_to_its_spot() {
 fn kaneko_page_lists_both_articles_about_him() {
     let site = seed_site();
     let links = attrs(&site.html("people/daisaku-kaneko/"), "main a", "href");
-    assert!(links.iter().any(|l| l.starts_with("/articles/kaneko-friday-interview/")));
+    assert!(links
+        .iter()
+        .any(|l| l.starts_with("/articles/kaneko-friday-interview/")));
     assert!(links.iter().any(|l| l.starts_with("/articles/kaneko-rt/")));
 }
 
@@ -264,35 +447,59 @@ fn related_articles_of_seed_000_start_with_seed_001() {
     let site = seed_site();
     let html = site.html("articles/kaneko-friday-interview/");
     let related = attrs(&html, ".panel-related a", "href");
-    assert_eq!(related.first().map(String::as_str), Some("/articles/kaneko-rt/"), "{related:?}");
+    assert_eq!(
+        related.first().map(String::as_str),
+        Some("/articles/kaneko-rt/"),
+        "{related:?}"
+    );
 }
 
 #[test]
 fn see_also_shows_on_both_ends() {
     let site = seed_site();
     let rt = site.page("articles/kaneko-rt/");
-    assert!(rt.contains("/articles/kaneko-friday-interview/"), "backlink from 001 to 000 missing");
+    assert!(
+        rt.contains("/articles/kaneko-friday-interview/"),
+        "backlink from 001 to 000 missing"
+    );
 }
 
 #[test]
 fn timeline_orders_all_five_articles() {
     let site = seed_site();
     let timeline = site.page("timeline/");
-    let order = ["cna-japan-volunteers-ukraine", "asahi-japanese-volunteer-ukraine", "kaneko-rt", "kaneko-friday-interview", "sankei-russian-soldier-interview"];
+    let order = [
+        "cna-japan-volunteers-ukraine",
+        "asahi-japanese-volunteer-ukraine",
+        "kaneko-rt",
+        "kaneko-friday-interview",
+        "sankei-russian-soldier-interview",
+    ];
     let positions: Vec<usize> = order
         .iter()
-        .map(|slug| timeline.find(&format!("/articles/{slug}/")).unwrap_or_else(|| panic!("{slug} not on timeline")))
+        .map(|slug| {
+            timeline
+                .find(&format!("/articles/{slug}/"))
+                .unwrap_or_else(|| panic!("{slug} not on timeline"))
+        })
         .collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "timeline order wrong: {positions:?}");
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "timeline order wrong: {positions:?}"
+    );
     // Events are interleaved: the 2014 Maidan revolution comes before every article.
-    let maidan = timeline.find("/events/maidan-revolution/").expect("Maidan on the timeline");
+    let maidan = timeline
+        .find("/events/maidan-revolution/")
+        .expect("Maidan on the timeline");
     assert!(maidan < positions[0]);
 }
 
 #[test]
 fn source_pages_show_type_and_country() {
     let site = seed_site();
-    let rt = texts(&site.html("sources/rt/"), "main").concat().to_lowercase();
+    let rt = texts(&site.html("sources/rt/"), "main")
+        .concat()
+        .to_lowercase();
     assert!(rt.contains("state-affiliated media"), "{rt}");
     assert!(rt.contains("ru"), "{rt}");
 }

@@ -17,7 +17,11 @@ const ARTICLE: &str = "/articles/kaneko-friday-interview/";
 const ANNOTATION: &str = "seeds/000_3b4df888474cdb9e.toml";
 
 fn start(root: &Path) -> Server {
-    let options = ServeOptions { port: 0, quiet: true, ..ServeOptions::default() };
+    let options = ServeOptions {
+        port: 0,
+        quiet: true,
+        ..ServeOptions::default()
+    };
     Server::start(root, &options).expect("server starts")
 }
 
@@ -56,7 +60,11 @@ fn request(addr: SocketAddr, method: &str, target: &str) -> Fetched {
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    Fetched { status, headers, body: body.to_owned() }
+    Fetched {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
 }
 
 fn get(addr: SocketAddr, target: &str) -> Fetched {
@@ -72,9 +80,18 @@ struct Events {
 impl Events {
     fn open(addr: SocketAddr) -> Self {
         let mut stream = TcpStream::connect_timeout(&addr, TIMEOUT).expect("connect");
-        write!(stream, "GET /__gloss/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").expect("send");
-        stream.set_read_timeout(Some(Duration::from_millis(100))).expect("timeout");
-        let mut events = Self { stream, seen: String::new() };
+        write!(
+            stream,
+            "GET /__gloss/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .expect("send");
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("timeout");
+        let mut events = Self {
+            stream,
+            seen: String::new(),
+        };
         events.wait_for("event: hello\n");
         events
     }
@@ -85,11 +102,19 @@ impl Events {
         let deadline = Instant::now() + TIMEOUT;
         let mut buffer = [0_u8; 4096];
         while self.seen.matches(wanted).count() < count {
-            assert!(Instant::now() < deadline, "no {wanted:?} (#{count}) within {TIMEOUT:?}; got:\n{}", self.seen);
+            assert!(
+                Instant::now() < deadline,
+                "no {wanted:?} (#{count}) within {TIMEOUT:?}; got:\n{}",
+                self.seen
+            );
             match self.stream.read(&mut buffer) {
                 Ok(0) => panic!("event stream closed; got:\n{}", self.seen),
                 Ok(n) => self.seen.push_str(&String::from_utf8_lossy(&buffer[..n])),
-                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
                 Err(e) => panic!("event stream failed: {e}"),
             }
         }
@@ -110,25 +135,47 @@ fn serves_the_site_from_memory_with_the_right_types() {
     let archive = Archive::seeds();
     let server = start(archive.root());
     let addr = server.addr();
-    assert!(server.url().starts_with("http://127.0.0.1:"), "{}", server.url());
+    assert!(
+        server.url().starts_with("http://127.0.0.1:"),
+        "{}",
+        server.url()
+    );
 
     let home = get(addr, "/");
     assert_eq!(home.status, 200);
-    assert_eq!(home.header("Content-Type"), Some("text/html; charset=utf-8"));
-    assert!(home.body.contains(RELOAD_SCRIPT_MARKER), "home page has the reload script");
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.body.contains(RELOAD_SCRIPT_MARKER),
+        "home page has the reload script"
+    );
     assert!(!home.body.contains(OVERLAY_ID));
     // Links point at the server, not at site.toml's base_url.
     let canonical = server.url().trim_end_matches('/');
-    assert!(home.body.contains(canonical), "absolute URLs use {canonical}");
+    assert!(
+        home.body.contains(canonical),
+        "absolute URLs use {canonical}"
+    );
 
     let article = get(addr, ARTICLE);
     assert_eq!(article.status, 200);
     let script_at = article.body.find(RELOAD_SCRIPT_MARKER).expect("script");
-    assert!(script_at < article.body.rfind("</body>").expect("body end"), "script sits inside <body>");
+    assert!(
+        script_at < article.body.rfind("</body>").expect("body end"),
+        "script sits inside <body>"
+    );
 
     for (target, kind) in [
-        ("/articles/kaneko-friday-interview/annotations.jsonld", "application/ld+json"),
-        ("/articles/kaneko-friday-interview/text.txt", "text/plain; charset=utf-8"),
+        (
+            "/articles/kaneko-friday-interview/annotations.jsonld",
+            "application/ld+json",
+        ),
+        (
+            "/articles/kaneko-friday-interview/text.txt",
+            "text/plain; charset=utf-8",
+        ),
         ("/atom.xml", "application/atom+xml; charset=utf-8"),
         ("/sitemap.xml", "application/xml; charset=utf-8"),
         ("/robots.txt", "text/plain; charset=utf-8"),
@@ -136,10 +183,16 @@ fn serves_the_site_from_memory_with_the_right_types() {
         let response = get(addr, target);
         assert_eq!(response.status, 200, "{target}");
         assert_eq!(response.header("Content-Type"), Some(kind), "{target}");
-        assert!(!response.body.contains(RELOAD_SCRIPT_MARKER), "{target} is not HTML");
+        assert!(
+            !response.body.contains(RELOAD_SCRIPT_MARKER),
+            "{target} is not HTML"
+        );
     }
     let stylesheet = stylesheet_href(&home.body);
-    assert_eq!(get(addr, &stylesheet).header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        get(addr, &stylesheet).header("Content-Type"),
+        Some("text/css; charset=utf-8")
+    );
 
     let redirect = get(addr, "/articles/kaneko-friday-interview");
     assert_eq!(redirect.status, 301);
@@ -147,11 +200,16 @@ fn serves_the_site_from_memory_with_the_right_types() {
 
     let head = request(addr, "HEAD", ARTICLE);
     assert_eq!(head.status, 200);
-    assert!(head.header("Content-Length").is_some_and(|l| l.parse::<usize>().is_ok_and(|n| n > 0)));
+    assert!(head
+        .header("Content-Length")
+        .is_some_and(|l| l.parse::<usize>().is_ok_and(|n| n > 0)));
     assert!(head.body.is_empty());
 
     assert_eq!(request(addr, "POST", "/").status, 405);
-    assert!(!archive.root().join("public").exists(), "serve writes nothing to disk");
+    assert!(
+        !archive.root().join("public").exists(),
+        "serve writes nothing to disk"
+    );
     server.stop();
 }
 
@@ -164,7 +222,9 @@ fn stylesheet_href(html: &str) -> String {
         .find_map(|e| e.value().attr("href"))
         .expect("a stylesheet link");
     // An absolute URL or a site path: the path is what is asked for.
-    href.split_once("://").map_or(href, |(_, rest)| &rest[rest.find('/').unwrap_or(0)..]).to_owned()
+    href.split_once("://")
+        .map_or(href, |(_, rest)| &rest[rest.find('/').unwrap_or(0)..])
+        .to_owned()
 }
 
 #[test]
@@ -173,7 +233,10 @@ fn misses_get_the_sites_404_page() {
     let server = start(archive.root());
     let missing = get(server.addr(), "/articles/no-such-article/");
     assert_eq!(missing.status, 404);
-    assert_eq!(missing.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        missing.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
     let built_404 = Archive::seeds().build().file("404.html");
     let title = |html: &str| crate::support::texts(&scraper::Html::parse_document(html), "title");
     assert_eq!(title(&missing.body), title(&built_404));
@@ -197,18 +260,28 @@ fn paths_leaving_the_site_are_refused() {
     ] {
         let response = get(server.addr(), target);
         assert_eq!(response.status, 400, "{target}: {}", response.body);
-        assert!(!response.body.contains("base_url"), "{target} must not leak site.toml");
+        assert!(
+            !response.body.contains("base_url"),
+            "{target} must not leak site.toml"
+        );
     }
 }
 
 #[test]
 fn build_output_never_has_the_reload_script() {
     let site = Archive::seeds().build();
-    let html: Vec<String> = site.files().into_iter().filter(|f| f.ends_with(".html")).collect();
+    let html: Vec<String> = site
+        .files()
+        .into_iter()
+        .filter(|f| Path::new(f).extension().is_some_and(|e| e == "html"))
+        .collect();
     assert!(html.len() > 10);
     for file in html {
         let text = site.file(&file);
-        assert!(!text.contains(RELOAD_SCRIPT_MARKER) && !text.contains("__gloss"), "{file}");
+        assert!(
+            !text.contains(RELOAD_SCRIPT_MARKER) && !text.contains("__gloss"),
+            "{file}"
+        );
         assert!(!text.contains(OVERLAY_ID), "{file}");
     }
 }
@@ -223,7 +296,10 @@ fn edits_reload_the_page_and_errors_show_over_the_last_good_version() {
     let original = std::fs::read_to_string(root.join(ANNOTATION)).expect("annotation");
 
     // An edit: the note body changes, a reload event follows, the page shows it.
-    let edited = original.replace("roughly 360,000 yen, as stated.", "roughly 360,000 yen, as stated (checked live).");
+    let edited = original.replace(
+        "roughly 360,000 yen, as stated.",
+        "roughly 360,000 yen, as stated (checked live).",
+    );
     assert_ne!(edited, original, "the seed note to edit exists");
     write(root, ANNOTATION, &edited);
     events.wait_for("event: reload\n");
@@ -232,23 +308,39 @@ fn edits_reload_the_page_and_errors_show_over_the_last_good_version() {
     assert!(!page.contains(OVERLAY_ID));
 
     // A syntax error: the old page stays, with an overlay naming file:line:column.
-    let broken_line = edited.lines().position(|l| l.starts_with("kind = \"context\"")).expect("a context note") + 1;
+    let broken_line = edited
+        .lines()
+        .position(|l| l.starts_with("kind = \"context\""))
+        .expect("a context note")
+        + 1;
     let broken = edited.replacen("kind = \"context\"", "kind = \"context", 1);
     write(root, ANNOTATION, &broken);
     events.wait_for_nth("event: reload\n", 2);
     let page = get(addr, ARTICLE);
     assert_eq!(page.status, 200);
-    assert!(page.body.contains(OVERLAY_ID), "overlay shown after a failed build");
-    assert!(page.body.contains("(checked live)"), "the last good version is still served");
+    assert!(
+        page.body.contains(OVERLAY_ID),
+        "overlay shown after a failed build"
+    );
+    assert!(
+        page.body.contains("(checked live)"),
+        "the last good version is still served"
+    );
     let location = format!("{ANNOTATION}:{broken_line}:");
     assert!(page.body.contains(&location), "overlay names {location}");
-    assert!(get(addr, "/").body.contains(OVERLAY_ID), "every page carries the overlay");
+    assert!(
+        get(addr, "/").body.contains(OVERLAY_ID),
+        "every page carries the overlay"
+    );
 
     // Fixed: the overlay is gone.
     write(root, ANNOTATION, &edited);
     events.wait_for_nth("event: reload\n", 3);
     let page = get(addr, ARTICLE).body;
-    assert!(!page.contains(OVERLAY_ID), "overlay cleared by the next good build");
+    assert!(
+        !page.contains(OVERLAY_ID),
+        "overlay cleared by the next good build"
+    );
     assert!(page.contains("(checked live)"));
     server.stop();
 }
@@ -258,14 +350,27 @@ fn editor_temp_files_do_not_rebuild() {
     let archive = Archive::seeds();
     let server = start(archive.root());
     let mut events = Events::open(server.addr());
-    write(archive.root(), "seeds/.000_3b4df888474cdb9e.toml.swp", "junk");
+    write(
+        archive.root(),
+        "seeds/.000_3b4df888474cdb9e.toml.swp",
+        "junk",
+    );
     write(archive.root(), "seeds/000_3b4df888474cdb9e.toml~", "junk");
     write(archive.root(), "seeds/4913", "");
     std::thread::sleep(Duration::from_millis(600));
     // A real change after them: the first reload seen must be that one.
-    write(archive.root(), "seeds/_sources.toml", &std::fs::read_to_string(archive.root().join("seeds/_sources.toml")).expect("sources"));
+    write(
+        archive.root(),
+        "seeds/_sources.toml",
+        &std::fs::read_to_string(archive.root().join("seeds/_sources.toml")).expect("sources"),
+    );
     events.wait_for("event: reload\n");
-    assert_eq!(events.seen.matches("event: reload").count(), 1, "{}", events.seen);
+    assert_eq!(
+        events.seen.matches("event: reload").count(),
+        1,
+        "{}",
+        events.seen
+    );
 }
 
 #[test]
@@ -281,7 +386,11 @@ fn a_failed_first_build_still_serves_the_errors() {
     assert!(home.body.contains("seeds/a.toml:3:"), "{}", home.body);
     assert!(home.body.contains(RELOAD_SCRIPT_MARKER));
 
-    write(archive.root(), "seeds/a.toml", "[article]\nslug = \"a\"\nkind = \"news\"\n");
+    write(
+        archive.root(),
+        "seeds/a.toml",
+        "[article]\nslug = \"a\"\nkind = \"news\"\n",
+    );
     events.wait_for("event: reload\n");
     let article = get(server.addr(), "/articles/a/");
     assert_eq!(article.status, 200);
@@ -293,7 +402,11 @@ fn a_taken_port_moves_to_the_next_one() {
     let taken = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = taken.local_addr().expect("addr").port();
     let archive = Archive::seeds();
-    let options = ServeOptions { port, quiet: true, ..ServeOptions::default() };
+    let options = ServeOptions {
+        port,
+        quiet: true,
+        ..ServeOptions::default()
+    };
     let server = Server::start(archive.root(), &options).expect("starts on a later port");
     assert_eq!(server.busy_port(), Some(port));
     assert!(server.addr().port() > port && server.addr().port() <= port + 10);
@@ -325,7 +438,9 @@ fn the_serve_command_reports_a_busy_port_and_serves() {
         }
     });
     let line = loop {
-        let line = receiver.recv_timeout(TIMEOUT).expect("gloss serve announces its URL");
+        let line = receiver
+            .recv_timeout(TIMEOUT)
+            .expect("gloss serve announces its URL");
         if line.contains("serving on") {
             break line;
         }
@@ -333,7 +448,11 @@ fn the_serve_command_reports_a_busy_port_and_serves() {
     let prefix = format!("port {port} is in use; serving on http://127.0.0.1:");
     assert!(line.starts_with(&prefix), "{line}");
     let url = line.rsplit(' ').next().unwrap_or_default();
-    let addr: SocketAddr = url.trim_start_matches("http://").trim_end_matches('/').parse().expect("host:port");
+    let addr: SocketAddr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()
+        .expect("host:port");
     assert_ne!(addr.port(), port);
     assert_eq!(get(addr, "/").status, 200);
 }
@@ -342,7 +461,8 @@ fn the_serve_command_reports_a_busy_port_and_serves() {
 fn a_bad_bind_address_is_an_error() {
     let output = Archive::new().run(&["serve", "--bind", "not-an-address"]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("invalid `--bind` address `not-an-address`"));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("invalid `--bind` address `not-an-address`"));
 }
 
 /// Ends the child process however the test ends.
@@ -353,4 +473,48 @@ impl Drop for KillOnDrop<'_> {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+#[test]
+fn event_streams_are_bounded_and_kept_alive() {
+    let archive = Archive::seeds();
+    let options = ServeOptions {
+        port: 0,
+        quiet: true,
+        heartbeat: Duration::from_millis(200),
+        max_clients: 1,
+        ..ServeOptions::default()
+    };
+    let server = Server::start(archive.root(), &options).expect("server starts");
+    let mut first = Events::open(server.addr());
+    assert!(
+        first.seen.contains("Content-Type: text/event-stream"),
+        "{}",
+        first.seen
+    );
+    first.wait_for(": keep-alive\n");
+
+    // One stream is the limit here: a second is turned away, not left hanging.
+    let refused = get(server.addr(), "/__gloss/events");
+    assert_eq!(refused.status, 503);
+
+    // Closing the first frees its place (noticed at the next heartbeat).
+    drop(first);
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        std::thread::sleep(Duration::from_millis(250));
+        let mut stream = TcpStream::connect_timeout(&server.addr(), TIMEOUT).expect("connect");
+        stream.set_read_timeout(Some(TIMEOUT)).expect("timeout");
+        write!(stream, "GET /__gloss/events HTTP/1.0\r\n\r\n").expect("send");
+        let mut status = [0_u8; 12];
+        stream.read_exact(&mut status).expect("status line");
+        if status.ends_with(b"200") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the closed stream's place was never freed"
+        );
+    }
+    server.stop();
 }

@@ -1,7 +1,7 @@
 //! The test builder: writes an archive into a temp dir, runs the real `gloss` binary on
 //! it, and gives access to the output tree.
 
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub)]
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -25,8 +25,15 @@ impl Archive {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         fs::create_dir_all(dir.path().join("seeds")).expect("seeds dir");
-        fs::write(dir.path().join("site.toml"), "title = \"Test archive\"\nbase_url = \"https://example.org/\"\n").expect("site.toml");
-        Self { dir, args: Vec::new() }
+        fs::write(
+            dir.path().join("site.toml"),
+            "title = \"Test archive\"\nbase_url = \"https://example.org/\"\n",
+        )
+        .expect("site.toml");
+        Self {
+            dir,
+            args: Vec::new(),
+        }
     }
 
     /// A copy of the example archive (seeds/ and site.toml; built-in templates).
@@ -34,9 +41,21 @@ impl Archive {
         let archive = Self::new();
         for entry in fs::read_dir(repo_root().join("seeds")).expect("seeds") {
             let path = entry.expect("entry").path();
-            fs::copy(&path, archive.dir.path().join("seeds").join(path.file_name().expect("name"))).expect("copy");
+            fs::copy(
+                &path,
+                archive
+                    .dir
+                    .path()
+                    .join("seeds")
+                    .join(path.file_name().expect("name")),
+            )
+            .expect("copy");
         }
-        fs::copy(repo_root().join("site.toml"), archive.dir.path().join("site.toml")).expect("site.toml");
+        fs::copy(
+            repo_root().join("site.toml"),
+            archive.dir.path().join("site.toml"),
+        )
+        .expect("site.toml");
         archive
     }
 
@@ -97,7 +116,10 @@ impl Archive {
         let output = self.run(&refs);
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         assert!(output.status.success(), "gloss build failed:\n{stderr}");
-        Site { archive: self, stderr }
+        Site {
+            archive: self,
+            stderr,
+        }
     }
 
     /// Runs `gloss build` and expects failure; returns (exit code, stderr).
@@ -106,8 +128,14 @@ impl Archive {
         args.extend(self.args.iter().cloned());
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let output = self.run(&refs);
-        assert!(!output.status.success(), "gloss build unexpectedly succeeded");
-        (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+        assert!(
+            !output.status.success(),
+            "gloss build unexpectedly succeeded"
+        );
+        (
+            output.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     }
 }
 
@@ -156,7 +184,12 @@ fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
         if path.is_dir() {
             walk(base, &path, out);
         } else {
-            out.push(path.strip_prefix(base).expect("prefix").to_string_lossy().replace('\\', "/"));
+            out.push(
+                path.strip_prefix(base)
+                    .expect("prefix")
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+            );
         }
     }
 }
@@ -164,13 +197,17 @@ fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
 /// The texts of all elements matching a CSS selector.
 pub fn texts(html: &scraper::Html, selector: &str) -> Vec<String> {
     let selector = scraper::Selector::parse(selector).expect("selector");
-    html.select(&selector).map(|e| e.text().collect::<String>()).collect()
+    html.select(&selector)
+        .map(|e| e.text().collect::<String>())
+        .collect()
 }
 
 /// An attribute of all elements matching a CSS selector.
 pub fn attrs(html: &scraper::Html, selector: &str, attribute: &str) -> Vec<String> {
     let selector = scraper::Selector::parse(selector).expect("selector");
-    html.select(&selector).filter_map(|e| e.value().attr(attribute).map(str::to_owned)).collect()
+    html.select(&selector)
+        .filter_map(|e| e.value().attr(attribute).map(str::to_owned))
+        .collect()
 }
 
 /// The texts of matching elements as a reader sees them: without note markers and
