@@ -7,6 +7,11 @@ use super::Article;
 /// How many related articles a page lists.
 pub const MAX_RELATED: usize = 5;
 
+/// An entity mentioned by more articles than this (and by more than a tenth of the
+/// archive) is skipped when ranking: its weight is low anyway, and walking its long
+/// list of articles for each of them would make ranking quadratic.
+const COMMON_ENTITY_ARTICLES: usize = 200;
+
 /// A related article and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Related {
@@ -28,10 +33,11 @@ pub fn rank(articles: &mut [Article], entity_count: usize) {
     }
     let total = articles.len();
     #[allow(clippy::cast_precision_loss)]
+    let common = COMMON_ENTITY_ARTICLES.max(total / 10);
     let weights: Vec<f64> = postings
         .iter()
         .map(|p| {
-            if p.is_empty() {
+            if p.is_empty() || p.len() > common {
                 0.0
             } else {
                 (total as f64 / p.len() as f64).ln()

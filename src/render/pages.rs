@@ -35,10 +35,7 @@ struct PageJob {
 /// Renders all pages. Template errors are collected, not stopped at.
 pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<OutputFile>, Report> {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
-    let views = Views {
-        archive,
-        markdown: &markdown,
-    };
+    let views = Views::new(archive, &markdown);
     let highlighter = Highlighter::shared();
     let mut files: Vec<OutputFile> = Vec::new();
 
@@ -205,7 +202,7 @@ fn simple_page(
 }
 
 fn home_page(views: &Views<'_>) -> PageJob {
-    let cards: Vec<Card> = views
+    let cards: Vec<&Card> = views
         .archive
         .newest_first()
         .into_iter()
@@ -410,7 +407,7 @@ fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
         json!({ "tags": index_list }),
     )];
     for (tag, articles) in &tags {
-        let cards: Vec<Card> = articles.iter().map(|&i| views.card(i)).collect();
+        let cards: Vec<&Card> = articles.iter().map(|&i| views.card(i)).collect();
         jobs.push(job(
             format!("tags/{tag}/"),
             "tag.html",
@@ -452,7 +449,7 @@ fn source_pages(views: &Views<'_>) -> Vec<PageJob> {
         json!({ "sources": list }),
     )];
     for (s, source) in archive.registry.sources.iter().enumerate() {
-        let cards: Vec<Card> = by_source(s).into_iter().map(|i| views.card(i)).collect();
+        let cards: Vec<&Card> = by_source(s).into_iter().map(|i| views.card(i)).collect();
         let description_html = source
             .description
             .as_deref()

@@ -69,6 +69,16 @@ const CARD_ENTITIES: usize = 6;
 pub struct Views<'a> {
     pub archive: &'a Archive,
     pub markdown: &'a MarkdownRenderer<'a>,
+    /// Every article's card, built once (in parallel) on first use: an article
+    /// appears on the home page, its tag pages, its source page and the timeline, and
+    /// its summary's Markdown need not be rendered for each.
+    cards: std::sync::OnceLock<Vec<Card>>,
+}
+
+impl<'a> Views<'a> {
+    pub fn new(archive: &'a Archive, markdown: &'a MarkdownRenderer<'a>) -> Self {
+        Self { archive, markdown, cards: std::sync::OnceLock::new() }
+    }
 }
 
 impl Views<'_> {
@@ -113,7 +123,16 @@ impl Views<'_> {
         }
     }
 
-    pub fn card(&self, index: usize) -> Card {
+    /// The card of article `index`.
+    pub fn card(&self, index: usize) -> &Card {
+        let cards = self.cards.get_or_init(|| {
+            use rayon::prelude::*;
+            (0..self.archive.articles.len()).into_par_iter().map(|i| self.build_card(i)).collect()
+        });
+        &cards[index]
+    }
+
+    fn build_card(&self, index: usize) -> Card {
         let article = &self.archive.articles[index];
         let meta = &article.annotated.meta;
         let notes = &article.annotated.notes;
