@@ -30,6 +30,9 @@ enum Element<'a> {
     Inline(&'a InlineKind),
     Note(&'a Note),
     Mention(&'a Mention),
+    /// A mention that is not linked (site option, or inside a link): a `<span>` that
+    /// still carries the mention's anchor id, so entity pages can point at it.
+    MentionSpot(&'a Mention),
 }
 
 impl Element<'_> {
@@ -37,7 +40,7 @@ impl Element<'_> {
     /// outside, then marks, then typographic markup.
     fn rank(&self) -> u8 {
         match self {
-            Self::Inline(InlineKind::Link { .. }) | Self::Mention(_) => 0,
+            Self::Inline(InlineKind::Link { .. }) | Self::Mention(_) | Self::MentionSpot(_) => 0,
             Self::Note(_) => 1,
             Self::Inline(_) => 2,
         }
@@ -69,8 +72,8 @@ pub struct BodyWriter<'a> {
     markdown: &'a MarkdownRenderer<'a>,
     /// Note numbers whose first piece has been written (it carries the id).
     started: Vec<bool>,
-    /// How many markers each note has had (a note split over blocks gets one marker,
-    /// at its end).
+    /// Mention anchors already written (a split mention carries its id once).
+    opened_anchors: std::collections::HashSet<String>,
     out: String,
 }
 
@@ -89,6 +92,7 @@ impl<'a> BodyWriter<'a> {
             highlighter,
             markdown,
             started: vec![false; article.annotated.notes.len() + 1],
+            opened_anchors: std::collections::HashSet::new(),
             out: String::with_capacity(article.annotated.document.text.len() * 2),
         }
     }
@@ -366,30 +370,28 @@ impl<'a> BodyWriter<'a> {
             }
         }
         let mut linked: Vec<usize> = Vec::new();
-        if self.options.link_mentions {
-            for mention in self
-                .article
-                .mentions
+        for mention in self
+            .article
+            .mentions
+            .iter()
+            .filter(|m| m.range.start >= range.start && m.range.end <= range.end)
+        {
+            // Links cannot nest: a mention inside an article's own link (or code)
+            // stays unlinked, as do those the site option leaves plain.
+            let inside_link = links
                 .iter()
-                .filter(|m| m.range.start >= range.start && m.range.end <= range.end)
-            {
-                // A mention inside an article's own link (or code) is left unlinked:
-                // links cannot nest.
-                if links
-                    .iter()
-                    .any(|l| l.start < mention.range.end && mention.range.start < l.end)
-                {
-                    continue;
-                }
-                if self.options.first_mention_per_block && linked.contains(&mention.entity) {
-                    continue;
-                }
+                .any(|l| l.start < mention.range.end && mention.range.start < l.end);
+            let repeated = self.options.first_mention_per_block && linked.contains(&mention.entity);
+            let element = if !self.options.link_mentions || inside_link || repeated {
+                Element::MentionSpot(mention)
+            } else {
                 linked.push(mention.entity);
-                spans.push(Span {
-                    range: mention.range.clone(),
-                    element: Element::Mention(mention),
-                });
-            }
+                Element::Mention(mention)
+            };
+            spans.push(Span {
+                range: mention.range.clone(),
+                element,
+            });
         }
         spans.sort_by(|a, b| {
             (
@@ -487,6 +489,16 @@ impl<'a> BodyWriter<'a> {
         ended_notes
     }
 
+    /// ` id="…"` the first time an element with this anchor is opened, nothing when a
+    /// split element is reopened (ids must stay unique).
+    fn first_piece_id(&mut self, anchor: &str) -> String {
+        if self.opened_anchors.insert(anchor.to_owned()) {
+            format!(" id=\"{anchor}\"")
+        } else {
+            String::new()
+        }
+    }
+
     /// Opens span `s`. A link (or mention) that outlives open marks or typographic
     /// spans would have to be cut in two at their end; instead those are closed here
     /// and reopened inside it, so a reader sees one link and a split highlight.
@@ -561,18 +573,23 @@ impl<'a> BodyWriter<'a> {
                     );
                 }
             }
+            Element::MentionSpot(mention) => {
+                let id = self.first_piece_id(&mention.anchor);
+                let _ = write!(self.out, "<span class=\"mention-spot\"{id}>");
+            }
             Element::Mention(mention) => {
+                let id = self.first_piece_id(&mention.anchor);
                 let entity = &self.archive.registry.entities[mention.entity];
                 let _ = write!(
                     self.out,
-                    "<a class=\"mention mention-{}\" href=\"{}\" id=\"{}\">",
+                    "<a class=\"mention mention-{}\" href=\"{}\"{}>",
                     entity.kind.key(),
                     escape(&self.markdown.url(&format!(
                         "{}/{}/",
                         entity.kind.section(),
                         entity.id
                     ))),
-                    mention.anchor
+                    id
                 );
             }
         }
@@ -591,6 +608,7 @@ impl<'a> BodyWriter<'a> {
             },
             Element::Note(_) => "</mark>",
             Element::Mention(_) => "</a>",
+            Element::MentionSpot(_) => "</span>",
         };
         self.out.push_str(tag);
     }

@@ -480,9 +480,8 @@ fn entity_pages(views: &Views<'_>) -> Vec<PageJob> {
         let members: Vec<usize> = (0..archive.registry.entities.len())
             .filter(|&e| archive.registry.entities[e].kind == kind)
             .collect();
-        if members.is_empty() {
-            continue;
-        }
+        // Every kind gets its index page, empty or not: templates and search link
+        // to all four.
         let list: Vec<serde_json::Value> = members
             .iter()
             .map(|&e| {

@@ -204,3 +204,33 @@ fn graph_is_an_inline_svg_without_script() {
     let html = site.html("graph/");
     assert!(texts(&html, "main script").is_empty());
 }
+
+#[test]
+fn mention_linking_follows_the_site_option() {
+    let text = "First story\n\nKato met Kato. Then Kato left.\n\nKato again.\n";
+    let first = archive()
+        .article("a.txt", text)
+        .file(
+            "site.toml",
+            "title = \"T\"\n[links]\nmentions = \"first\"\n",
+        )
+        .build();
+    let html = first.html("articles/a/");
+    // One link per entity per paragraph; the other mentions stay plain text.
+    assert_eq!(texts(&html, "article a.mention-person").len(), 2);
+    let none = archive()
+        .article("a.txt", text)
+        .file("site.toml", "title = \"T\"\n[links]\nmentions = \"none\"\n")
+        .build();
+    assert!(texts(&none.html("articles/a/"), "article a.mention").is_empty());
+    // Entity pages still list every mention, and their links to each spot resolve.
+    assert!(texts(&none.html("people/kei-kato/"), "main mark").len() >= 4);
+    for site in [&first, &none] {
+        let links = gloss::check::check_links(&site.output(), "/");
+        assert!(
+            links.report.diagnostics.is_empty(),
+            "{:?}",
+            links.report.short_lines()
+        );
+    }
+}
