@@ -32,8 +32,8 @@ pub fn rank(articles: &mut [Article], entity_count: usize) {
         }
     }
     let total = articles.len();
-    #[allow(clippy::cast_precision_loss)]
     let common = COMMON_ENTITY_ARTICLES.max(total / 10);
+    #[allow(clippy::cast_precision_loss)]
     let weights: Vec<f64> = postings
         .iter()
         .map(|p| {
