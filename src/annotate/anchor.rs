@@ -280,9 +280,10 @@ impl NormalizedText {
             return Err(AnchorError::NotFound { closest: None });
         }
         let text: Vec<char> = self.units.iter().map(|unit| unit.ch).collect();
-        let Some(passage) = closest_passage(&text, &quote, context) else {
+        let Some(mut passage) = closest_passage(&text, &quote, context) else {
             return Err(AnchorError::NotFound { closest: None });
         };
+        snap_to_words(&text, &quote, &mut passage);
         let range = self.original_range(&passage.units);
         if passage.errors <= max_fuzzy_errors(quote.len()) {
             Ok(Anchor {
@@ -300,6 +301,42 @@ impl NormalizedText {
         }
     }
 }
+
+/// Widens a fuzzy passage that starts or ends inside a word to the whole word (when
+/// the quote itself starts or ends with a word), and recounts its errors. An editor
+/// who quoted "captured by Moscow" where the text now says "liberated by Moscow"
+/// means the whole word, not its tail "rated".
+fn snap_to_words(text: &[char], quote: &[char], passage: &mut Passage) {
+    let is_word = |c: char| c.is_alphanumeric();
+    let mut units = passage.units.clone();
+    if quote.first().copied().is_some_and(is_word) {
+        let mut start = units.start;
+        while start > 0 && start < text.len() && is_word(text[start]) && is_word(text[start - 1]) {
+            start -= 1;
+        }
+        // A "word" longer than any real one is not a word boundary problem.
+        if units.start - start <= MAX_WORD_CHARS {
+            units.start = start;
+        }
+    }
+    if quote.last().copied().is_some_and(is_word) {
+        let mut end = units.end;
+        while end > units.start && end < text.len() && is_word(text[end - 1]) && is_word(text[end])
+        {
+            end += 1;
+        }
+        if end - units.end <= MAX_WORD_CHARS {
+            units.end = end;
+        }
+    }
+    if units != passage.units {
+        passage.errors = levenshtein(&text[units.clone()], quote);
+        passage.units = units;
+    }
+}
+
+/// How far a fuzzy passage may be widened to reach a word boundary.
+const MAX_WORD_CHARS: usize = 24;
 
 /// A quote's prefix and suffix, normalised and trimmed; `None` when absent or blank.
 #[derive(Debug, Default)]
@@ -1503,5 +1540,30 @@ mod tests {
         let start = std::time::Instant::now();
         let _ = anchor(&text, &quote(&q));
         assert!(start.elapsed().as_secs() < 30);
+    }
+
+    #[test]
+    fn fuzzy_passages_snap_to_whole_words() {
+        let text = "Avdeevka, which was liberated by Moscow in November last year.";
+        let quote = TextQuote {
+            exact: "captured by Moscow in November".to_owned(),
+            prefix: None,
+            suffix: None,
+        };
+        let closest = match anchor(text, &quote) {
+            Ok(found) => found.range,
+            Err(AnchorError::NotFound { closest }) => closest.expect("a closest passage"),
+            Err(other) => panic!("unexpected {other:?}"),
+        };
+        assert_eq!(&text[closest], "liberated by Moscow in November");
+        // A typo inside a word still anchors to exactly that word.
+        let typo = TextQuote {
+            exact: "liberated by Moscow in Novmber".to_owned(),
+            prefix: None,
+            suffix: None,
+        };
+        let found = anchor(text, &typo).expect("fuzzy match");
+        assert_eq!(&text[found.range], "liberated by Moscow in November");
+        assert_eq!(found.how, Anchored::Fuzzily { errors: 1 });
     }
 }
