@@ -111,6 +111,18 @@
       popover.style.top = Math.round(top + window.scrollY) + "px";
     }
 
+    // A transient popover describes the note number (tooltip); a pinned one holds a
+    // link and stays open, so it is a non-modal dialog.
+    function setRole(pinned, number) {
+      if (pinned) {
+        popover.setAttribute("role", "dialog");
+        popover.setAttribute("aria-label", "Note " + number);
+      } else {
+        popover.setAttribute("role", "tooltip");
+        popover.removeAttribute("aria-label");
+      }
+    }
+
     function refFor(number) {
       return document.querySelector('a.note-ref[href="#note-' + number + '"]');
     }
@@ -119,11 +131,13 @@
       clearTimers();
       if (current && current.number === number && current.anchor === anchor) {
         current.pinned = current.pinned || pinned;
+        setRole(current.pinned, number);
         return;
       }
       hide(true);
       if (!fill(number)) return;
       current = { number: number, anchor: anchor, pinned: pinned };
+      setRole(pinned, number);
       popover.hidden = false;
       position(anchor);
       setActive(number, true);
@@ -296,12 +310,21 @@
   // On narrow screens the main nav scrolls sideways: bring the current item into view.
   function initNav() {
     var list = document.querySelector(".site-nav ul");
-    if (!list || list.scrollWidth <= list.clientWidth) return;
+    if (!list) return;
     var cur = list.querySelector('[aria-current="page"], [aria-current="true"]');
     if (!cur) return;
     var item = cur.parentNode;
-    var left = item.offsetLeft - (list.clientWidth - item.offsetWidth) / 2;
-    list.scrollLeft = Math.max(0, left - list.offsetLeft);
+    function center() {
+      if (list.scrollWidth <= list.clientWidth) return;
+      var left = item.offsetLeft - list.offsetLeft - (list.clientWidth - item.offsetWidth) / 2;
+      list.scrollLeft = Math.max(0, left);
+    }
+    center();
+    var timer = 0;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(center, 100);
+    });
   }
 
   ready(function () {

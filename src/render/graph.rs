@@ -16,7 +16,12 @@ use super::views::{mention_counts, Views};
 const MAX_ARTICLES: usize = 60;
 const MAX_ENTITIES: usize = 80;
 const ROW: f64 = 26.0;
-const WIDTH: f64 = 1000.0;
+const WIDTH: f64 = 1100.0;
+/// Column positions: source labels are right-aligned to the left of their nodes and
+/// entity labels left-aligned to the right, so both columns keep room for long names.
+const SOURCE_X: f64 = 260.0;
+const ARTICLE_X: f64 = 560.0;
+const ENTITY_X: f64 = 840.0;
 
 struct Node {
     x: f64,
@@ -73,7 +78,7 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
         .map(|(i, &s)| {
             let source = &archive.registry.sources[s];
             Node {
-                x: 120.0,
+                x: SOURCE_X,
                 y: column(sources.len(), i),
                 label: source.name.clone(),
                 url: views.url(&format!("sources/{}/", source.id)),
@@ -87,7 +92,7 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
         .map(|(i, &a)| {
             let article = &archive.articles[a];
             Node {
-                x: 470.0,
+                x: ARTICLE_X,
                 y: column(articles.len(), i),
                 label: truncate(&article.title, 42),
                 url: views.url(&article.path()),
@@ -107,7 +112,7 @@ pub fn graph_svg(views: &Views<'_>) -> (String, serde_json::Value) {
                 EntityKind::Event => "node-event",
             };
             Node {
-                x: 800.0,
+                x: ENTITY_X,
                 y: column(entities.len(), i),
                 label: entity.name.clone(),
                 url: views.url(&views.entity_path(e)),
