@@ -21,6 +21,7 @@ pub struct Config {
     pub build: BuildConfig,
     pub links: LinksConfig,
     pub feeds: FeedConfig,
+    pub lists: ListsConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -53,6 +54,20 @@ pub struct LinksConfig {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+pub struct ListsConfig {
+    /// Articles per page on the home, tag and source pages; later pages are at
+    /// `page/2/`, `page/3/`, …
+    pub per_page: usize,
+}
+
+impl Default for ListsConfig {
+    fn default() -> Self {
+        Self { per_page: 30 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct FeedConfig {
     /// How many articles the Atom feeds carry.
     pub limit: usize,
@@ -70,6 +85,7 @@ impl Default for Config {
             build: BuildConfig::default(),
             links: LinksConfig::default(),
             feeds: FeedConfig::default(),
+            lists: ListsConfig::default(),
         }
     }
 }

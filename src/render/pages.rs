@@ -48,7 +48,7 @@ pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<Outp
         jobs.push(job);
         files.extend(extra);
     }
-    jobs.push(home_page(&views));
+    jobs.extend(home_page(&views));
     jobs.extend(tag_pages(&views));
     jobs.extend(source_pages(&views));
     jobs.extend(entity_pages(&views));
@@ -201,21 +201,66 @@ fn simple_page(
     )
 }
 
-fn home_page(views: &Views<'_>) -> PageJob {
+fn home_page(views: &Views<'_>) -> Vec<PageJob> {
     let cards: Vec<&Card> = views
         .archive
         .newest_first()
         .into_iter()
         .map(|i| views.card(i))
         .collect();
-    job(
-        String::new(),
-        "index.html",
-        "home",
-        views.archive.config.title.clone(),
-        views.archive.config.description.clone(),
-        json!({ "articles": cards }),
-    )
+    let listing = Listing {
+        base: String::new(),
+        template: "index.html",
+        section: "home",
+        title: views.archive.config.title.clone(),
+        description: views.archive.config.description.clone(),
+    };
+    paginated(views, &listing, &cards, &json!({}))
+}
+
+/// A paginated list of articles: its first page's path and what each page shows.
+struct Listing {
+    /// Site path of the first page (`tags/x/`); later pages are `…page/N/`.
+    base: String,
+    template: &'static str,
+    section: &'static str,
+    title: String,
+    description: String,
+}
+
+/// One job per page of `cards`, each with `articles` (that page's cards),
+/// `pagination` and the listing's own context.
+fn paginated(views: &Views<'_>, listing: &Listing, cards: &[&Card], extra: &serde_json::Value) -> Vec<PageJob> {
+    let per_page = views.archive.config.lists.per_page.max(1);
+    let pages = cards.len().div_ceil(per_page).max(1);
+    let page_path = |n: usize| {
+        if n == 1 {
+            listing.base.clone()
+        } else {
+            format!("{}page/{n}/", listing.base)
+        }
+    };
+    (1..=pages)
+        .map(|n| {
+            let chunk: Vec<&Card> = cards.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
+            let numbered: Vec<serde_json::Value> = (1..=pages)
+                .map(|k| json!({ "number": k, "url": views.url(&page_path(k)), "current": k == n }))
+                .collect();
+            let mut context = extra.clone();
+            context["articles"] = json!(chunk);
+            context["pagination"] = json!({
+                "page": n,
+                "pages": pages,
+                "total": cards.len(),
+                "first_number": (n - 1) * per_page + 1,
+                "prev_url": (n > 1).then(|| views.url(&page_path(n - 1))),
+                "next_url": (n < pages).then(|| views.url(&page_path(n + 1))),
+                "numbered": numbered,
+            });
+            let title = if n == 1 { listing.title.clone() } else { format!("{} (page {n} of {pages})", listing.title) };
+            job(page_path(n), listing.template, listing.section, title, listing.description.clone(), context)
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -408,14 +453,14 @@ fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
     )];
     for (tag, articles) in &tags {
         let cards: Vec<&Card> = articles.iter().map(|&i| views.card(i)).collect();
-        jobs.push(job(
-            format!("tags/{tag}/"),
-            "tag.html",
-            "tag",
-            format!("Tagged “{tag}”"),
-            format!("Articles tagged {tag}"),
-            json!({ "tag": views.tag_link(tag), "articles": cards }),
-        ));
+        let listing = Listing {
+            base: format!("tags/{tag}/"),
+            template: "tag.html",
+            section: "tag",
+            title: format!("Tagged “{tag}”"),
+            description: format!("Articles tagged {tag}"),
+        };
+        jobs.extend(paginated(views, &listing, &cards, &json!({ "tag": views.tag_link(tag) })));
     }
     jobs
 }
@@ -455,18 +500,18 @@ fn source_pages(views: &Views<'_>) -> Vec<PageJob> {
             .as_deref()
             .map(|d| views.markdown.render(d))
             .unwrap_or_default();
-        jobs.push(job(
-            format!("sources/{}/", source.id),
-            "source.html",
-            "source",
-            source.name.clone(),
-            format!("Articles from {}", source.name),
-            json!({
-                "source": { "id": source.id, "name": source.name, "homepage": source.url, "country": source.country,
-                            "kind": source.kind, "description_html": description_html },
-                "articles": cards,
-            }),
-        ));
+        let listing = Listing {
+            base: format!("sources/{}/", source.id),
+            template: "source.html",
+            section: "source",
+            title: source.name.clone(),
+            description: format!("Articles from {}", source.name),
+        };
+        let extra = json!({
+            "source": { "id": source.id, "name": source.name, "homepage": source.url, "country": source.country,
+                        "kind": source.kind, "description_html": description_html },
+        });
+        jobs.extend(paginated(views, &listing, &cards, &extra));
     }
     jobs
 }
