@@ -60,6 +60,8 @@ pub struct Article {
     pub mentions: Vec<Mention>,
     /// Entity index of each note's claimant (same order as `annotated.notes`).
     pub claimants: Vec<Option<usize>>,
+    /// For each of `meta.authors`, the person entity of that name (or alias), if any.
+    pub authors: Vec<Option<usize>>,
     /// Outgoing see-also links, then backlinks.
     pub see_also: Vec<SeeAlso>,
     pub related: Vec<Related>,
@@ -109,6 +111,14 @@ impl Archive {
             }
         });
         order
+    }
+
+    /// The articles a person entity wrote (by `authors`), newest first.
+    pub fn authored_by(&self, entity: usize) -> Vec<usize> {
+        self.newest_first()
+            .into_iter()
+            .filter(|&a| self.articles[a].authors.contains(&Some(entity)))
+            .collect()
     }
 
     /// For each entity, the (article, mention) pairs that mention it, in article order.
@@ -307,6 +317,12 @@ fn resolve_article(
             })
         })
         .collect();
+    let authors = annotated
+        .meta
+        .authors
+        .iter()
+        .map(|name| person_named(registry, name))
+        .collect();
     let article = Article {
         annotated,
         slug,
@@ -314,6 +330,7 @@ fn resolve_article(
         source,
         mentions,
         claimants,
+        authors,
         see_also,
         related: Vec::new(),
     };
@@ -389,6 +406,16 @@ fn find_mentions(
             }
         })
         .collect()
+}
+
+/// The person whose name or alias is `name` (ignoring case): authors are linked to
+/// their entity page when the registry has them.
+fn person_named(registry: &Registry, name: &str) -> Option<usize> {
+    let name = name.trim().to_lowercase();
+    registry.entities.iter().position(|e| {
+        e.kind == EntityKind::Person
+            && (e.name.to_lowercase() == name || e.aliases.iter().any(|a| a.to_lowercase() == name))
+    })
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {

@@ -392,6 +392,9 @@ fn article_page(
             "correction_count": card.correction_count,
             "source": source,
             "authors": meta.authors,
+            "author_links": meta.authors.iter().zip(&article.authors).map(|(name, entity)| {
+                json!({ "name": name, "url": entity.map(|e| views.url(&views.entity_path(e))) })
+            }).collect::<Vec<_>>(),
             "byline": document.byline,
             "standfirst": document.standfirst,
             "original_url": meta.url,
@@ -632,6 +635,12 @@ fn entity_page(views: &Views<'_>, e: usize, by_entity: &[Vec<(usize, usize)>]) -
             "mentions": groups,
             "sources": sources,
             "cooccurring": cooccurring,
+            "authored": archive.authored_by(e).into_iter().map(|a| {
+                let article = &archive.articles[a];
+                json!({ "title": article.title, "url": views.url(&article.path()),
+                        "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
+                        "published": Views::published(article) })
+            }).collect::<Vec<_>>(),
         }),
     )
 }
