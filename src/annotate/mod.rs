@@ -92,12 +92,15 @@ pub struct AnnotatedArticle {
 /// is returned whenever it can still be published (a bad quote drops only that note).
 pub fn annotate_article(source: &ArticleSource) -> (Option<AnnotatedArticle>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
+    // A broken annotation file is reported, and the article still goes on with no
+    // annotations: dropping it would make every `[[id]]` and `see_also` pointing at it
+    // an error too, burying the real one.
     let file = match &source.annotation {
         None => AnnotationFile::default(),
-        Some(annotation) => match AnnotationFile::parse(&annotation.path, &annotation.text) {
-            Ok(file) => file,
-            Err(diagnostic) => return (None, vec![diagnostic]),
-        },
+        Some(annotation) => AnnotationFile::parse(&annotation.path, &annotation.text).unwrap_or_else(|diagnostic| {
+            diagnostics.push(diagnostic);
+            AnnotationFile::default()
+        }),
     };
     let document = match source.format {
         Format::Text => parse::parse_text(&source.source.text, &file.parse),
