@@ -66,11 +66,19 @@ pub fn entity_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> 
         .as_ref()
         .map_or("", |file| file.text.as_str());
     let path = &archive.registry.entities_path;
-    let mentioned: Vec<bool> = archive
+    // An entity is in use when an article mentions it or names it as an author.
+    let mut mentioned: Vec<bool> = archive
         .mentions_by_entity()
         .iter()
         .map(|m| !m.is_empty())
         .collect();
+    for article in &archive.articles {
+        for author in article.authors.iter().flatten() {
+            if let Some(used) = mentioned.get_mut(*author) {
+                *used = true;
+            }
+        }
+    }
     let matcher = MentionMatcher::new(entities);
     let used = used_surfaces(&matcher, archive);
     let mut diagnostics = Vec::new();
