@@ -97,10 +97,11 @@ pub fn annotate_article(source: &ArticleSource) -> (Option<AnnotatedArticle>, Ve
     // an error too, burying the real one.
     let file = match &source.annotation {
         None => AnnotationFile::default(),
-        Some(annotation) => AnnotationFile::parse(&annotation.path, &annotation.text).unwrap_or_else(|diagnostic| {
-            diagnostics.push(diagnostic);
-            AnnotationFile::default()
-        }),
+        Some(annotation) => AnnotationFile::parse(&annotation.path, &annotation.text)
+            .unwrap_or_else(|diagnostic| {
+                diagnostics.push(diagnostic);
+                AnnotationFile::default()
+            }),
     };
     let document = match source.format {
         Format::Text => parse::parse_text(&source.source.text, &file.parse),

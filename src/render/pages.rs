@@ -230,7 +230,12 @@ struct Listing {
 
 /// One job per page of `cards`, each with `articles` (that page's cards),
 /// `pagination` and the listing's own context.
-fn paginated(views: &Views<'_>, listing: &Listing, cards: &[&Card], extra: &serde_json::Value) -> Vec<PageJob> {
+fn paginated(
+    views: &Views<'_>,
+    listing: &Listing,
+    cards: &[&Card],
+    extra: &serde_json::Value,
+) -> Vec<PageJob> {
     let per_page = views.archive.config.lists.per_page.max(1);
     let pages = cards.len().div_ceil(per_page).max(1);
     let page_path = |n: usize| {
@@ -242,7 +247,12 @@ fn paginated(views: &Views<'_>, listing: &Listing, cards: &[&Card], extra: &serd
     };
     (1..=pages)
         .map(|n| {
-            let chunk: Vec<&Card> = cards.iter().skip((n - 1) * per_page).take(per_page).copied().collect();
+            let chunk: Vec<&Card> = cards
+                .iter()
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .copied()
+                .collect();
             let numbered: Vec<serde_json::Value> = (1..=pages)
                 .map(|k| json!({ "number": k, "url": views.url(&page_path(k)), "current": k == n }))
                 .collect();
@@ -257,8 +267,19 @@ fn paginated(views: &Views<'_>, listing: &Listing, cards: &[&Card], extra: &serd
                 "next_url": (n < pages).then(|| views.url(&page_path(n + 1))),
                 "numbered": numbered,
             });
-            let title = if n == 1 { listing.title.clone() } else { format!("{} (page {n} of {pages})", listing.title) };
-            job(page_path(n), listing.template, listing.section, title, listing.description.clone(), context)
+            let title = if n == 1 {
+                listing.title.clone()
+            } else {
+                format!("{} (page {n} of {pages})", listing.title)
+            };
+            job(
+                page_path(n),
+                listing.template,
+                listing.section,
+                title,
+                listing.description.clone(),
+                context,
+            )
         })
         .collect()
 }
@@ -463,7 +484,12 @@ fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
             title: format!("Tagged “{tag}”"),
             description: format!("Articles tagged {tag}"),
         };
-        jobs.extend(paginated(views, &listing, &cards, &json!({ "tag": views.tag_link(tag) })));
+        jobs.extend(paginated(
+            views,
+            &listing,
+            &cards,
+            &json!({ "tag": views.tag_link(tag) }),
+        ));
     }
     jobs
 }

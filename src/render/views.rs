@@ -77,7 +77,11 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     pub fn new(archive: &'a Archive, markdown: &'a MarkdownRenderer<'a>) -> Self {
-        Self { archive, markdown, cards: std::sync::OnceLock::new() }
+        Self {
+            archive,
+            markdown,
+            cards: std::sync::OnceLock::new(),
+        }
     }
 }
 
@@ -127,7 +131,10 @@ impl Views<'_> {
     pub fn card(&self, index: usize) -> &Card {
         let cards = self.cards.get_or_init(|| {
             use rayon::prelude::*;
-            (0..self.archive.articles.len()).into_par_iter().map(|i| self.build_card(i)).collect()
+            (0..self.archive.articles.len())
+                .into_par_iter()
+                .map(|i| self.build_card(i))
+                .collect()
         });
         &cards[index]
     }

@@ -197,20 +197,41 @@ fn long_lists_are_paginated_with_working_links() {
     let mut archive = Archive::new().file("site.toml", "title = \"T\"\n[lists]\nper_page = 2\n");
     for n in 1..=5 {
         archive = archive
-            .article(&format!("a{n}.txt"), &format!("Story number {n}\n\nThe text of story {n}.\n"))
-            .annotation(&format!("a{n}.toml"), &format!("[article]\nslug = \"s{n}\"\npublished = 2024-01-0{n}\ntags = [\"t\"]\n"));
+            .article(
+                &format!("a{n}.txt"),
+                &format!("Story number {n}\n\nThe text of story {n}.\n"),
+            )
+            .annotation(
+                &format!("a{n}.toml"),
+                &format!("[article]\nslug = \"s{n}\"\npublished = 2024-01-0{n}\ntags = [\"t\"]\n"),
+            );
     }
     let site = archive.build();
-    for page in ["index.html", "page/2/index.html", "page/3/index.html", "tags/t/page/3/index.html"] {
+    for page in [
+        "index.html",
+        "page/2/index.html",
+        "page/3/index.html",
+        "tags/t/page/3/index.html",
+    ] {
         assert!(site.files().contains(&page.to_owned()), "missing {page}");
     }
     assert!(!site.files().contains(&"page/4/index.html".to_owned()));
     // Newest first: page 1 has stories 5 and 4, the last page story 1.
     let first = site.html("");
-    assert_eq!(attrs(&first, ".card-list h2 a", "href"), ["/articles/s5/", "/articles/s4/"]);
-    assert_eq!(attrs(&site.html("page/3/"), ".card-list h2 a", "href"), ["/articles/s1/"]);
+    assert_eq!(
+        attrs(&first, ".card-list h2 a", "href"),
+        ["/articles/s5/", "/articles/s4/"]
+    );
+    assert_eq!(
+        attrs(&site.html("page/3/"), ".card-list h2 a", "href"),
+        ["/articles/s1/"]
+    );
     assert_eq!(attrs(&first, "a[rel=next]", "href"), ["/page/2/"]);
     assert!(texts(&first, "main").concat().contains("5 articles"));
     let links = gloss::check::check_links(&site.output(), "/");
-    assert!(links.report.diagnostics.is_empty(), "{:?}", links.report.short_lines());
+    assert!(
+        links.report.diagnostics.is_empty(),
+        "{:?}",
+        links.report.short_lines()
+    );
 }

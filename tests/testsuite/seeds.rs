@@ -508,7 +508,13 @@ fn source_pages_show_type_and_country() {
 fn authors_link_to_their_person_page() {
     let site = seed_site();
     let article = site.html("articles/kaneko-friday-interview/");
-    assert_eq!(attrs(&article, ".byline a.author", "href"), ["/people/kei-kato/"]);
+    assert_eq!(
+        attrs(&article, ".byline a.author", "href"),
+        ["/people/kei-kato/"]
+    );
     let kato = site.html("people/kei-kato/");
-    assert_eq!(attrs(&kato, ".authored a", "href"), ["/articles/kaneko-friday-interview/"]);
+    assert_eq!(
+        attrs(&kato, ".authored a", "href"),
+        ["/articles/kaneko-friday-interview/"]
+    );
 }
