@@ -68,7 +68,7 @@ pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<Outp
 
     let nav = nav(&views);
     let site = site_view(archive);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let rendered: Vec<Result<OutputFile, Report>> = jobs
         .par_iter()
         .map(|job| render_job(templates, job, &site, &nav, archive))
         .collect();
@@ -76,7 +76,7 @@ pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<Outp
     for result in rendered {
         match result {
             Ok(file) => files.push(file),
-            Err(diagnostic) => report.push(diagnostic),
+            Err(failure) => report.merge(failure),
         }
     }
     if report.has_errors() {
@@ -93,9 +93,14 @@ fn render_job(
     site: &serde_json::Value,
     nav: &serde_json::Value,
     archive: &Archive,
-) -> Result<OutputFile, Diagnostic> {
+) -> Result<OutputFile, Report> {
     let mut context = tera::Context::from_value(job.context.clone()).map_err(|e| {
-        Diagnostic::error(job.template, format!("cannot build the page context: {e}"))
+        let mut report = Report::default();
+        report.push(Diagnostic::error(
+            job.template,
+            format!("cannot build the page context: {e}"),
+        ));
+        report
     })?;
     context.insert("site", site);
     context.insert("nav", nav);

@@ -31,6 +31,8 @@ pub struct Templates {
     tera: Tera,
     /// Which templates came from the project (for error paths).
     overridden: Vec<String>,
+    /// Every template's text, for positions in error messages.
+    sources: Vec<(String, String)>,
 }
 
 impl Templates {
@@ -53,30 +55,25 @@ impl Templates {
         // which makes every URL in the output unreadable.
         tera.set_escape_fn(super::html::escape);
         if let Err(error) = tera.add_raw_templates(sources.clone()) {
-            let mut report = Report::default();
-            let diagnostic = template_diagnostic(&error, &overridden);
-            if let Some((_, text)) = sources
-                .iter()
-                .find(|(name, _)| diagnostic.path.ends_with(name))
-            {
-                report.add_source(&diagnostic.path, text);
-            }
-            report.push(diagnostic);
-            return Err(report);
+            return Err(template_diagnostic(&error, &overridden, &sources));
         }
         register_functions(&mut tera, base_path, assets);
-        Ok(Self { tera, overridden })
+        Ok(Self {
+            tera,
+            overridden,
+            sources,
+        })
     }
 
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    /// Renders a template; a failure names the template (and the line, where Tera says).
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Diagnostic> {
+    /// Renders a template; a failure names the template, line and column.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Report> {
         self.tera
             .render(name, context)
-            .map_err(|error| template_diagnostic(&error, &self.overridden))
+            .map_err(|error| template_diagnostic(&error, &self.overridden, &self.sources))
     }
 }
 
@@ -107,16 +104,30 @@ fn register_functions(tera: &mut Tera, base_path: &str, assets: HashMap<String, 
 }
 
 /// Tera reports errors as a chain ("Failed to render 'x'" → "Variable `y` not found
-/// in context while rendering 'x'"); a reader needs the whole chain on one line.
-fn template_diagnostic(error: &tera::Error, overridden: &[String]) -> Diagnostic {
+/// in context while rendering 'x'"), parse errors with a position (` --> 3:14`) and
+/// a snippet of their own. This keeps the chain's sentences on one line and turns the
+/// position into a span, so the template error prints like every other diagnostic:
+/// file, line, column, source line and caret. Render errors carry no position; the
+/// missing variable's first use in the template stands in for it.
+fn template_diagnostic(
+    error: &tera::Error,
+    overridden: &[String],
+    sources: &[(String, String)],
+) -> Report {
     let mut parts = vec![error.to_string()];
     let mut source = error.source();
     while let Some(inner) = source {
         parts.push(inner.to_string());
         source = inner.source();
     }
-    let message = parts.join(": ");
-    let name = message
+    let full = parts.join("\n");
+    let message = parts
+        .iter()
+        .map(|part| summary_of(part))
+        .filter(|summary| !summary.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ");
+    let name = full
         .split('\'')
         .nth(1)
         .filter(|n| n.ends_with(".html") || n.ends_with(".xml") || n.ends_with(".txt"))
@@ -127,14 +138,61 @@ fn template_diagnostic(error: &tera::Error, overridden: &[String]) -> Diagnostic
     } else {
         PathBuf::from(format!("<built-in templates>/{name}"))
     };
-    let line_hint = if message.contains(" --> ") {
-        "the position is shown above"
-    } else {
-        "check the template's tags and the variables it uses"
-    };
-    Diagnostic::error(
-        path,
-        format!("template error: {}", message.replace('\n', " ")),
-    )
-    .with_hint(line_hint)
+    let text = sources
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, t)| t.as_str());
+    let span =
+        text.and_then(|text| parse_position(&full, text).or_else(|| missing_variable(&full, text)));
+    let mut diagnostic =
+        Diagnostic::error(&path, format!("template error: {message}")).with_span(span);
+    if diagnostic.span.is_none() {
+        diagnostic = diagnostic.with_hint("check the template's tags and the variables it uses");
+    }
+    let mut report = Report::default();
+    if let Some(text) = text {
+        report.add_source(&path, text);
+    }
+    report.push(diagnostic);
+    report
+}
+
+/// The sentences of one part of a Tera error, without its own snippet.
+fn summary_of(part: &str) -> String {
+    let mut sentences: Vec<&str> = Vec::new();
+    for (index, line) in part.lines().enumerate() {
+        let line = line.trim();
+        if let Some(detail) = line.strip_prefix("= ") {
+            sentences.push(detail);
+        } else if index == 0 && !line.starts_with("-->") {
+            sentences.push(line);
+        }
+    }
+    sentences.join(": ")
+}
+
+/// ` --> line:column` in a Tera parse error, as a byte span in the template.
+fn parse_position(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    let position = message.split(" --> ").nth(1)?.lines().next()?;
+    let (line, column) = position.trim().split_once(':')?;
+    let (line, column): (usize, usize) = (line.parse().ok()?, column.parse().ok()?);
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line.checked_sub(1)?)
+        .map(str::len)
+        .sum::<usize>();
+    let line_text = text.get(line_start..)?.lines().next().unwrap_or_default();
+    let offset = line_text
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_text.len(), |(i, _)| i);
+    let start = line_start + offset;
+    Some(start..(start + 1).min(text.len()).max(start))
+}
+
+/// "Variable `a.b` not found": the first use of `a.b` in the template.
+fn missing_variable(message: &str, text: &str) -> Option<std::ops::Range<usize>> {
+    let variable = message.split("Variable `").nth(1)?.split('`').next()?;
+    let start = text.find(variable)?;
+    Some(start..start + variable.len())
 }

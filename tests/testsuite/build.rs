@@ -126,15 +126,31 @@ fn project_templates_override_built_in_ones_file_by_file() {
 }
 
 #[test]
-fn template_errors_name_the_template() {
+fn template_errors_name_the_template_line_and_column() {
+    // A render error: Tera gives no position; the variable's first use stands in.
     let archive = Archive::new().article("a.txt", ARTICLE).file(
         "templates/index.html",
-        "{% extends \"base.html\" %}{% block content %}{{ nothing.here }}{% endblock %}",
+        "{% extends \"base.html\" %}\n{% block content %}\n  <p>{{ nothing.here }}</p>\n{% endblock %}\n",
     );
     let (code, stderr) = archive.build_err();
     assert_eq!(code, 1);
-    assert!(stderr.contains("templates/index.html"), "{stderr}");
-    assert!(stderr.contains("nothing.here"), "{stderr}");
+    assert!(stderr.contains("templates/index.html:3:9"), "{stderr}");
+    assert!(
+        stderr.contains("Variable `nothing.here` not found"),
+        "{stderr}"
+    );
+    // A syntax error: Tera's own position.
+    let archive = Archive::new().article("a.txt", ARTICLE).file(
+        "templates/index.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ unclosed }\n{% endblock %}\n",
+    );
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1);
+    assert!(stderr.contains("templates/index.html:3:"), "{stderr}");
+    assert!(
+        stderr.contains("template error: Failed to parse"),
+        "{stderr}"
+    );
 }
 
 #[test]
