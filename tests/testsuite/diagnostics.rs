@@ -18,3 +18,75 @@ fn a_broken_annotation_file_is_the_only_error_reported() {
     );
     assert!(!stderr.contains("unknown article"), "{stderr}");
 }
+
+fn one_article() -> Archive {
+    Archive::new()
+        .article("a.txt", "A headline\n\nA paragraph of text.\n")
+        .file("seeds/_sources.toml", "[source.rt]\nname = \"RT\"\n")
+}
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    let (code, stderr) = one_article()
+        .annotation("a.toml", "[article]\ntitel = \"x\"\n")
+        .build_err();
+    assert_eq!(code, 1);
+    assert!(stderr.contains("seeds/a.toml:2:1"), "{stderr}");
+    assert!(stderr.contains("unknown field `titel`"), "{stderr}");
+    assert!(stderr.contains("did you mean `title`?"), "{stderr}");
+}
+
+#[test]
+fn wrong_type_names_what_was_expected() {
+    let (_, stderr) = one_article()
+        .annotation("a.toml", "[article]\ntags = \"ukraine\"\n")
+        .build_err();
+    assert!(stderr.contains("seeds/a.toml:2:8"), "{stderr}");
+    assert!(
+        stderr.contains("invalid type: string \"ukraine\", expected a sequence"),
+        "{stderr}"
+    );
+    let (_, stderr) = one_article()
+        .annotation("a.toml", "[article]\npublished = \"2024-02-30\"\n")
+        .build_err();
+    assert!(stderr.contains("seeds/a.toml:2:13"), "{stderr}");
+    assert!(
+        stderr.contains("invalid date `2024-02-30`: no such day in that month"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn unknown_source_suggests_a_known_one() {
+    let (_, stderr) = one_article()
+        .annotation("a.toml", "[article]\nsource = \"rtt\"\n")
+        .build_err();
+    assert!(stderr.contains("seeds/a.toml:2:10"), "{stderr}");
+    assert!(stderr.contains("unknown source `rtt`"), "{stderr}");
+    assert!(stderr.contains("did you mean `rt`?"), "{stderr}");
+}
+
+#[test]
+fn check_reports_everything_at_once_as_json_lines() {
+    let archive = one_article()
+        .annotation("a.toml", "[article]\nsource = \"rtt\"\n\n[[note]]\nquote = \"not in the text at all\"\nkind = \"context\"\nbody = \"x\"\n");
+    let output = archive.run(&["check", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let errors: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l["severity"] == "error").collect();
+    assert_eq!(errors.len(), 2, "{stdout}");
+    assert_eq!(errors[0]["file"], "seeds/a.toml");
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["column"].as_u64()),
+        (Some(2), Some(10))
+    );
+    assert_eq!(
+        (errors[1]["line"].as_u64(), errors[1]["column"].as_u64()),
+        (Some(5), Some(9))
+    );
+}
