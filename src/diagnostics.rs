@@ -165,6 +165,22 @@ impl Report {
         self.diagnostics.len() - self.error_count()
     }
 
+    /// "2 errors and 1 warning", for the line after the diagnostics.
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        match (self.error_count(), self.warning_count()) {
+            (0, w) => plural(w, "warning"),
+            (e, 0) => plural(e, "error"),
+            (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
+        }
+    }
+
     fn source_of(&self, path: &Path) -> Option<&str> {
         self.sources
             .iter()

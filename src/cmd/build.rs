@@ -22,7 +22,7 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
             report.emit_to_stderr();
             eprintln!(
                 "error: build failed with {}; the output folder was left as it was",
-                counts(&report)
+                report.summary()
             );
             return EXIT_INVALID;
         }
@@ -48,7 +48,7 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
             if built.warnings.diagnostics.is_empty() {
                 String::new()
             } else {
-                format!(", {}", counts(&built.warnings))
+                format!(", {}", built.warnings.summary())
             }
         );
     }
@@ -58,19 +58,4 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
 /// `build.output` from site.toml (already validated by the build that just ran).
 fn load_output_dir(root: &Path) -> std::path::PathBuf {
     gloss::load::load_project(root).map_or_else(|_| "public".into(), |p| p.config.build.output)
-}
-
-pub(crate) fn counts(report: &Report) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
-    match (report.error_count(), report.warning_count()) {
-        (0, w) => plural(w, "warning"),
-        (e, 0) => plural(e, "error"),
-        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
-    }
 }

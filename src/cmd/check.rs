@@ -41,7 +41,7 @@ pub(crate) fn execute(root: &Path, args: &CheckArgs, quiet: bool) -> u8 {
                 if report.diagnostics.is_empty() {
                     eprintln!("no problems found");
                 } else {
-                    eprintln!("found {}", super::build::counts(&report));
+                    eprintln!("found {}", report.summary());
                 }
             }
         }

@@ -50,7 +50,7 @@ fn script(build_id: &str) -> String {
 }})();
 </script>
 "#,
-        id = escape_html(build_id),
+        id = crate::render::html::escape(build_id),
     )
 }
 
@@ -63,24 +63,8 @@ fn overlay(error: &str) -> String {
 <pre style="margin:0;white-space:pre-wrap;font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;color:#f3f3f3;background:none">{}</pre>
 </div>
 "#,
-        escape_html(error.trim_end())
+        crate::render::html::escape(error.trim_end())
     )
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -87,12 +87,12 @@ impl Builder {
                 let error = report.to_plain_text();
                 let current = site.current();
                 let next = if changed.is_none() {
-                    eprintln!("error: the site could not be built ({}); serving an error page until it is fixed", counts(&report));
+                    eprintln!("error: the site could not be built ({}); serving an error page until it is fixed", report.summary());
                     SiteState::placeholder(error, build_id.clone())
                 } else {
                     eprintln!(
                         "error: rebuild failed ({}); the last good version stays up",
-                        counts(&report)
+                        report.summary()
                     );
                     current.with_error(error, build_id.clone())
                 };
@@ -131,20 +131,6 @@ fn success_line(
             format!("rebuilt in {ms} ms ({file} changed)")
         }
         Some(changed) => format!("rebuilt in {ms} ms ({} files changed)", changed.len()),
-    }
-}
-
-fn counts(report: &Report) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
-    match (report.error_count(), report.warning_count()) {
-        (e, 0) => plural(e, "error"),
-        (e, w) => format!("{} and {}", plural(e, "error"), plural(w, "warning")),
     }
 }
 
