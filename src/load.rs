@@ -100,6 +100,17 @@ pub fn load_project(root: &Path) -> Result<Project, Report> {
     }
 }
 
+/// Reads only `site.toml` (defaults when it is missing).
+pub fn read_config(root: &Path) -> Result<Config, Report> {
+    let mut report = Report::default();
+    let config = load_config(root, &mut report);
+    if report.has_errors() {
+        Err(report)
+    } else {
+        Ok(config)
+    }
+}
+
 fn load_config(root: &Path, report: &mut Report) -> Config {
     let path = root.join(CONFIG_FILE);
     if !path.exists() {

@@ -1,16 +1,16 @@
-//! Stage 5, output: writes a rendered site to its folder, atomically.
+//! Stage 5, output: writes a site to its folder, atomically.
 //!
-//! The site is written to a temporary sibling folder first and swapped in only when
-//! every file is written, so a failed build never leaves a broken or half-written
-//! site, and the previous site stays until the new one is complete. Folders that hold
-//! the user's own files are refused.
+//! Pages are written, as they are rendered, into a temporary sibling folder, which is
+//! swapped in only when every file is written: a failed build never leaves a broken or
+//! half-written site, and the previous site stays until the new one is complete.
+//! Folders that hold the user's own files are refused.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
-use crate::render::Rendered;
+use crate::diagnostics::{Diagnostic, Report};
+use crate::render::{OutputFile, Sink};
 
 /// The marker gloss leaves in an output folder it created, so it can tell a folder it
 /// may replace from one with somebody's files in it.
@@ -64,20 +64,30 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
-/// Writes `site` to `output`, replacing what an earlier build left there.
-pub fn write_site(site: &Rendered, output: &Path, root: &Path) -> Result<(), Diagnostic> {
+/// Builds a site straight into `output`: `produce` writes every file into a staging
+/// folder beside it (through the [`Sink`] it is given), and only when it succeeds is
+/// the staging folder swapped in for the old site. On failure the staging folder is
+/// removed and the old site is left as it was.
+pub fn write_with<T>(
+    output: &Path,
+    root: &Path,
+    produce: impl FnOnce(&dyn Sink) -> Result<T, Report>,
+) -> Result<T, Report> {
     if let Some(why) = refusal(output, root) {
         return Err(Diagnostic::error(
             output,
             format!("refusing to write the site here: the folder {why}"),
         )
-        .with_hint("choose another folder with `--output`"));
+        .with_hint("choose another folder with `--output`")
+        .into());
     }
     let output = absolute(output);
     let parent = output
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let error = |what: &str, e: &io::Error| Diagnostic::error(&output, format!("{what}: {e}"));
+    let error = |what: &str, e: &io::Error| {
+        Report::from(Diagnostic::error(&output, format!("{what}: {e}")))
+    };
     fs::create_dir_all(&parent).map_err(|e| error("cannot create the parent folder", &e))?;
     let name = output
         .file_name()
@@ -86,30 +96,34 @@ pub fn write_site(site: &Rendered, output: &Path, root: &Path) -> Result<(), Dia
         .prefix(&format!(".{name}.building-"))
         .tempdir_in(&parent)
         .map_err(|e| error("cannot create a temporary folder beside it", &e))?;
-    write_files(site, staging.path()).map_err(|e| error("cannot write the site", &e))?;
+    fs::write(
+        staging.path().join(MARKER),
+        "This folder is written by `gloss build`; it is replaced on every build.\n",
+    )
+    .map_err(|e| error("cannot write the site", &e))?;
+    let sink = StagingSink {
+        dir: staging.path().to_path_buf(),
+    };
+    let value = produce(&sink)?;
     swap_in(staging, &output, &parent, &name)
-        .map_err(|e| error("cannot move the new site into place", &e))
+        .map_err(|e| error("cannot move the new site into place", &e))?;
+    Ok(value)
 }
 
-fn write_files(site: &Rendered, dir: &Path) -> io::Result<()> {
-    use rayon::prelude::*;
-    fs::write(
-        dir.join(MARKER),
-        "This folder is written by `gloss build`; it is replaced on every build.\n",
-    )?;
-    let mut folders: Vec<PathBuf> = site
-        .files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent().map(|p| dir.join(p)))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder)?;
+/// Writes each file into the staging folder as it is rendered (from any thread).
+struct StagingSink {
+    dir: PathBuf,
+}
+
+impl Sink for StagingSink {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        let path = self.dir.join(&file.path);
+        let written = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&path, &file.contents));
+        written.map_err(|e| Diagnostic::error(&file.path, format!("cannot write the site: {e}")))
     }
-    site.files
-        .par_iter()
-        .try_for_each(|file| fs::write(dir.join(&file.path), &file.contents))
 }
 
 /// Moves the staged site into place: the old one is renamed away first and removed

@@ -4,6 +4,7 @@
 //! serves it. Nothing here touches the file system except through `load`.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -11,7 +12,7 @@ use crate::annotate::{annotate_article, AnnotatedArticle};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::link::{self, Archive, Registry};
 use crate::load::{self, Project};
-use crate::render::{self, Rendered};
+use crate::render::{self, Rendered, Sink};
 
 /// Options that override `site.toml` for one build.
 #[derive(Debug, Clone, Default)]
@@ -71,6 +72,50 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Built, Report> {
         rendered,
         warnings: report,
         articles: archive.articles.len(),
+    })
+}
+
+/// What a build into a [`Sink`] reports.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub warnings: Report,
+    pub articles: usize,
+    pub files: usize,
+}
+
+/// Counts what passes through to another sink.
+struct Counting<'a> {
+    inner: &'a dyn Sink,
+    files: AtomicUsize,
+}
+
+impl Sink for Counting<'_> {
+    fn put(&self, file: render::OutputFile) -> Result<(), Diagnostic> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.inner.put(file)
+    }
+}
+
+/// Builds the site into `sink` (the output's staging folder), page by page, without
+/// holding the whole site in memory.
+pub fn build_into(
+    root: &Path,
+    options: &BuildOptions,
+    sink: &dyn Sink,
+) -> Result<BuildSummary, Report> {
+    let (project, archive, report) = assemble(root, options)?;
+    if report.has_errors() {
+        return Err(report);
+    }
+    let counting = Counting {
+        inner: sink,
+        files: AtomicUsize::new(0),
+    };
+    render::render_into(&archive, &project, &counting)?;
+    Ok(BuildSummary {
+        warnings: report,
+        articles: archive.articles.len(),
+        files: counting.files.into_inner(),
     })
 }
 

@@ -16,46 +16,45 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
     let options = BuildOptions {
         base_url: args.base_url.clone(),
     };
-    let built = match site::build(root, &options) {
-        Ok(built) => built,
-        Err(report) => {
-            report.emit_to_stderr();
-            eprintln!(
-                "error: build failed with {}; the output folder was left as it was",
-                report.summary()
-            );
-            return EXIT_INVALID;
-        }
-    };
-    built.warnings.emit_to_stderr();
     let output = match &args.output {
         Some(dir) => dir.clone(),
-        None => root.join(load_output_dir(root)),
+        None => match gloss::load::read_config(root) {
+            Ok(config) => root.join(config.build.output),
+            Err(report) => return fail(&report),
+        },
     };
-    if let Err(diagnostic) = output::write_site(&built.rendered, &output, root) {
-        let mut report = Report::default();
-        report.push(diagnostic);
-        report.emit_to_stderr();
-        return EXIT_INVALID;
-    }
+    // Pages go straight into a staging folder beside the output as they are
+    // rendered; the folder replaces the old site only if the whole build succeeds.
+    let summary =
+        match output::write_with(&output, root, |sink| site::build_into(root, &options, sink)) {
+            Ok(summary) => summary,
+            Err(report) => return fail(&report),
+        };
+    summary.warnings.emit_to_stderr();
     if !quiet {
         eprintln!(
             "built {} articles into {} ({} files) in {:.2?}{}",
-            built.articles,
+            summary.articles,
             output.display(),
-            built.rendered.files.len(),
+            summary.files,
             started.elapsed(),
-            if built.warnings.diagnostics.is_empty() {
+            if summary.warnings.diagnostics.is_empty() {
                 String::new()
             } else {
-                format!(", {}", built.warnings.summary())
+                format!(", {}", summary.warnings.summary())
             }
         );
     }
     EXIT_OK
 }
 
-/// `build.output` from site.toml (already validated by the build that just ran).
-fn load_output_dir(root: &Path) -> std::path::PathBuf {
-    gloss::load::load_project(root).map_or_else(|_| "public".into(), |p| p.config.build.output)
+fn fail(report: &Report) -> u8 {
+    report.emit_to_stderr();
+    if report.has_errors() {
+        eprintln!(
+            "error: build failed with {}; the output folder was left as it was",
+            report.summary()
+        );
+    }
+    EXIT_INVALID
 }

@@ -191,7 +191,7 @@ pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
             "items": items,
         },
     });
-    serde_json::to_string_pretty(&collection).unwrap_or_default()
+    serde_json::to_string(&collection).unwrap_or_default()
 }
 
 /// A body that is another resource, with the role it plays. The model allows

@@ -17,7 +17,9 @@ pub mod search;
 pub mod templates;
 pub mod views;
 
-use crate::diagnostics::Report;
+use std::sync::{Mutex, PoisonError};
+
+use crate::diagnostics::{Diagnostic, Report};
 use crate::link::Archive;
 use crate::load::Project;
 
@@ -29,24 +31,70 @@ pub struct OutputFile {
     pub contents: Vec<u8>,
 }
 
-/// Everything `render` produced.
+/// Everything `render` produced, in memory (for `serve` and tests).
 #[derive(Debug, Default)]
 pub struct Rendered {
     /// Sorted by path.
     pub files: Vec<OutputFile>,
 }
 
-/// Renders every page of the archive.
+/// Where rendered files go as they are produced: memory ([`MemorySink`]) for `serve`,
+/// or the output's staging folder (`output::StagingSink`) for `build`, so a large site
+/// is never held in memory whole.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+}
+
+/// Collects the files in memory.
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    files: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        self.files
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(file);
+        Ok(())
+    }
+}
+
+impl MemorySink {
+    /// The files, sorted by path (parallel rendering finishes them in any order).
+    pub fn into_rendered(self) -> Rendered {
+        let mut files = self
+            .files
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Rendered { files }
+    }
+}
+
+/// Renders every page of the archive into memory.
 pub fn render_site(archive: &Archive, project: &Project) -> Result<Rendered, Report> {
+    let sink = MemorySink::default();
+    render_into(archive, project, &sink)?;
+    Ok(sink.into_rendered())
+}
+
+/// Renders every page of the archive into `sink`.
+pub fn render_into(archive: &Archive, project: &Project, sink: &dyn Sink) -> Result<(), Report> {
     let assets = assets::Assets::collect(&project.static_files, archive.config.base_path());
     let templates = templates::Templates::new(
         &project.templates,
         archive.config.base_path(),
         assets.urls(),
     )?;
-    let mut files = pages::render_pages(archive, &templates)?;
-    files.extend(assets.into_files());
-    files.extend(search::search_files(archive)?);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Rendered { files })
+    pages::render_pages(archive, &templates, sink)?;
+    for file in assets
+        .into_files()
+        .into_iter()
+        .chain(search::search_files(archive)?)
+    {
+        sink.put(file).map_err(Report::from)?;
+    }
+    Ok(())
 }

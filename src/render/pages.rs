@@ -18,7 +18,8 @@ use super::highlight::Highlighter;
 use super::markdown::MarkdownRenderer;
 use super::templates::Templates;
 use super::views::{mention_counts, Card, DateView, KindView, Views};
-use super::OutputFile;
+use super::{OutputFile, Sink};
+use std::sync::{Mutex, PoisonError};
 
 /// A page to render: its output path, template and page-specific context.
 struct PageJob {
@@ -32,22 +33,41 @@ struct PageJob {
     context: serde_json::Value,
 }
 
-/// Renders all pages. Template errors are collected, not stopped at.
-pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<OutputFile>, Report> {
+/// Renders all pages into `sink`, each as soon as its context is built, so no more
+/// than a page per thread is held in memory. Template errors are collected, not
+/// stopped at.
+pub fn render_pages(
+    archive: &Archive,
+    templates: &Templates,
+    sink: &dyn Sink,
+) -> Result<(), Report> {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
     let highlighter = Highlighter::shared();
-    let mut files: Vec<OutputFile> = Vec::new();
+    let nav = nav(&views);
+    let site = site_view(archive);
+    let failures = Mutex::new(Report::default());
+    let emit = |result: Result<OutputFile, Report>| {
+        let outcome = result.and_then(|file| sink.put(file).map_err(Report::from));
+        if let Err(failure) = outcome {
+            failures
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .merge(failure);
+        }
+    };
 
-    let article_jobs: Vec<(PageJob, Vec<OutputFile>)> = (0..archive.articles.len())
+    (0..archive.articles.len())
         .into_par_iter()
-        .map(|index| article_page(&views, highlighter, index))
-        .collect();
-    let mut jobs = Vec::with_capacity(article_jobs.len() + 64);
-    for (job, extra) in article_jobs {
-        jobs.push(job);
-        files.extend(extra);
-    }
+        .for_each(|index| {
+            let (job, extra) = article_page(&views, highlighter, index);
+            emit(render_job(templates, &job, &site, &nav, archive));
+            for file in extra {
+                emit(Ok(file));
+            }
+        });
+
+    let mut jobs = Vec::with_capacity(64);
     jobs.extend(home_page(&views));
     jobs.extend(tag_pages(&views));
     jobs.extend(source_pages(&views));
@@ -65,26 +85,19 @@ pub fn render_pages(archive: &Archive, templates: &Templates) -> Result<Vec<Outp
     let mut not_found = simple_page(&views, "", "404.html", "404", "Page not found");
     "404.html".clone_into(&mut not_found.path);
     jobs.push(not_found);
-
-    let nav = nav(&views);
-    let site = site_view(archive);
-    let rendered: Vec<Result<OutputFile, Report>> = jobs
-        .par_iter()
-        .map(|job| render_job(templates, job, &site, &nav, archive))
-        .collect();
-    let mut report = Report::default();
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(failure) => report.merge(failure),
-        }
+    jobs.into_par_iter()
+        .for_each(|job| emit(render_job(templates, &job, &site, &nav, archive)));
+    for file in feeds::feeds(&views) {
+        emit(Ok(file));
     }
+    let mut report = failures
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
     if report.has_errors() {
         report.sort();
         return Err(report);
     }
-    files.extend(feeds::feeds(&views));
-    Ok(files)
+    Ok(())
 }
 
 fn render_job(
