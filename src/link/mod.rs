@@ -142,6 +142,7 @@ pub fn link(
     let mut diagnostics = Vec::new();
     let slugs = assign_slugs(&annotated, &mut diagnostics);
     let matcher = MentionMatcher::new(&registry.entities);
+    let people = people_by_name(&registry);
     let titles: Vec<String> = annotated.iter().map(article_title).collect();
     let targets = Targets::new(&annotated, &slugs, &titles, &registry);
 
@@ -150,7 +151,9 @@ pub fn link(
         .zip(slugs.into_par_iter())
         .zip(titles.into_par_iter())
         .map(|((annotated, slug), title)| {
-            resolve_article(annotated, slug, title, &registry, &matcher, &targets)
+            resolve_article(
+                annotated, slug, title, &registry, &matcher, &targets, &people,
+            )
         })
         .collect();
     let mut articles = Vec::with_capacity(per_article.len());
@@ -245,6 +248,7 @@ fn resolve_article(
     registry: &Registry,
     matcher: &MentionMatcher,
     targets: &Targets,
+    people: &HashMap<String, usize>,
 ) -> (Article, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let path = annotation_path(&annotated).to_path_buf();
@@ -321,7 +325,7 @@ fn resolve_article(
         .meta
         .authors
         .iter()
-        .map(|name| person_named(registry, name))
+        .map(|name| people.get(&name.trim().to_lowercase()).copied())
         .collect();
     let article = Article {
         annotated,
@@ -408,14 +412,18 @@ fn find_mentions(
         .collect()
 }
 
-/// The person whose name or alias is `name` (ignoring case): authors are linked to
-/// their entity page when the registry has them.
-fn person_named(registry: &Registry, name: &str) -> Option<usize> {
-    let name = name.trim().to_lowercase();
-    registry.entities.iter().position(|e| {
-        e.kind == EntityKind::Person
-            && (e.name.to_lowercase() == name || e.aliases.iter().any(|a| a.to_lowercase() == name))
-    })
+/// Every person's lowercased name and aliases → entity index, built once per build:
+/// authors are linked to their entity page when the registry has them.
+fn people_by_name(registry: &Registry) -> HashMap<String, usize> {
+    let mut people = HashMap::new();
+    for (index, entity) in registry.entities.iter().enumerate() {
+        if entity.kind == EntityKind::Person {
+            for name in std::iter::once(&entity.name).chain(&entity.aliases) {
+                people.entry(name.trim().to_lowercase()).or_insert(index);
+            }
+        }
+    }
+    people
 }
 
 fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
