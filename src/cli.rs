@@ -50,6 +50,10 @@ pub(crate) struct BuildArgs {
     /// Base URL the site will be served from, e.g. https://example.org/archive/
     #[arg(long, value_name = "URL")]
     pub(crate) base_url: Option<String>,
+
+    /// Print how long each stage took and the peak memory after it
+    #[arg(long)]
+    pub(crate) timings: bool,
 }
 
 #[derive(Debug, Args)]

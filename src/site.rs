@@ -5,6 +5,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -12,12 +13,29 @@ use crate::annotate::{annotate_article, AnnotatedArticle};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::link::{self, Archive, Registry};
 use crate::load::{self, Project};
+use crate::progress::{Progress, Stage};
 use crate::render::{self, Rendered, Sink};
 
 /// Options that override `site.toml` for one build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     pub base_url: Option<String>,
+    /// Where the build reports its stages and page counts, if anyone is watching.
+    pub progress: Option<Arc<Progress>>,
+}
+
+impl BuildOptions {
+    fn begin(&self, stage: Stage) {
+        if let Some(progress) = &self.progress {
+            progress.begin(stage);
+        }
+    }
+
+    fn advance(&self, n: usize) {
+        if let Some(progress) = &self.progress {
+            progress.advance(n);
+        }
+    }
 }
 
 /// A successful build: the site's files and the warnings found on the way.
@@ -31,14 +49,23 @@ pub struct Built {
 /// Loads and checks a project without rendering: the archive plus every diagnostic.
 /// `Err` only when nothing could be assembled at all.
 pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive, Report), Report> {
+    options.begin(Stage::Load);
     let mut project = load::load_project(root)?;
     if let Some(base_url) = &options.base_url {
         project.config.set_base_url(base_url);
     }
     let mut report = Report::default();
     let registry = load_registry(&project, &mut report);
-    let results: Vec<(Option<AnnotatedArticle>, Vec<Diagnostic>)> =
-        project.articles.par_iter().map(annotate_article).collect();
+    options.begin(Stage::Annotate);
+    let results: Vec<(Option<AnnotatedArticle>, Vec<Diagnostic>)> = project
+        .articles
+        .par_iter()
+        .map(|article| {
+            let result = annotate_article(article);
+            options.advance(1);
+            result
+        })
+        .collect();
     let mut annotated = Vec::with_capacity(results.len());
     for (article, diagnostics) in results {
         annotated.extend(article);
@@ -53,6 +80,7 @@ pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive
             .with_hint("name it after an article file: `<article stem>.toml`"),
         );
     }
+    options.begin(Stage::Link);
     let (archive, diagnostics) = link::link(project.config.clone(), registry, annotated);
     report.extend(diagnostics);
     attach_sources(&project, &mut report);
@@ -67,7 +95,7 @@ pub fn build(root: &Path, options: &BuildOptions) -> Result<Built, Report> {
     if report.has_errors() {
         return Err(report);
     }
-    let rendered = render::render_site(&archive, &project)?;
+    let rendered = render::render_site(&archive, &project, options.progress.as_deref())?;
     Ok(Built {
         rendered,
         warnings: report,
@@ -111,7 +139,7 @@ pub fn build_into(
         inner: sink,
         files: AtomicUsize::new(0),
     };
-    render::render_into(&archive, &project, &counting)?;
+    render::render_into(&archive, &project, &counting, options.progress.as_deref())?;
     Ok(BuildSummary {
         warnings: report,
         articles: archive.articles.len(),

@@ -1,20 +1,30 @@
 //! `gloss build`.
 
+use std::io::{IsTerminal, Write as _};
 use std::path::Path;
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
 
 use gloss::diagnostics::Report;
 use gloss::output;
+use gloss::progress::{Progress, Stage};
 use gloss::site::{self, BuildOptions};
 
 use crate::cli::BuildArgs;
 
 use super::{EXIT_INVALID, EXIT_OK};
 
+/// A build shorter than this shows no progress line, only its summary.
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+const PROGRESS_EVERY: Duration = Duration::from_millis(200);
+
 pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
-    let started = Instant::now();
+    let progress = Arc::new(Progress::new());
     let options = BuildOptions {
         base_url: args.base_url.clone(),
+        progress: Some(Arc::clone(&progress)),
     };
     let output = match &args.output {
         Some(dir) => dir.clone(),
@@ -23,21 +33,34 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
             Err(report) => return fail(&report),
         },
     };
+    let display = (!quiet && std::io::stderr().is_terminal())
+        .then(|| ProgressLine::start(Arc::clone(&progress)));
     // Pages go straight into a staging folder beside the output as they are
     // rendered; the folder replaces the old site only if the whole build succeeds.
-    let summary =
-        match output::write_with(&output, root, |sink| site::build_into(root, &options, sink)) {
-            Ok(summary) => summary,
-            Err(report) => return fail(&report),
-        };
+    let result = output::write_with(&output, root, |sink| {
+        let summary = site::build_into(root, &options, sink);
+        progress.begin(Stage::Write);
+        summary
+    });
+    progress.end();
+    if let Some(display) = display {
+        display.stop();
+    }
+    let summary = match result {
+        Ok(summary) => summary,
+        Err(report) => return fail(&report),
+    };
     summary.warnings.emit_to_stderr();
+    if args.timings {
+        print_timings(&progress);
+    }
     if !quiet {
         eprintln!(
             "built {} articles into {} ({} files) in {:.2?}{}",
             summary.articles,
             output.display(),
             summary.files,
-            started.elapsed(),
+            progress.elapsed(),
             if summary.warnings.diagnostics.is_empty() {
                 String::new()
             } else {
@@ -46,6 +69,72 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
         );
     }
     EXIT_OK
+}
+
+/// `--timings`: one line per stage, like cargo's `--timings` summary but in text.
+fn print_timings(progress: &Progress) {
+    eprintln!("{:<24} {:>10} {:>14}", "stage", "time", "peak memory");
+    for time in progress.stage_times() {
+        let memory = time.peak_memory.map_or_else(
+            || "-".to_owned(),
+            |bytes| format!("{} MB", bytes / 1_000_000),
+        );
+        eprintln!(
+            "{:<24} {:>10} {:>14}",
+            time.stage.label(),
+            format!("{:.2?}", time.elapsed),
+            memory
+        );
+    }
+}
+
+/// The live "rendering pages: 12,345 (8.1s)" line on a terminal, redrawn in place
+/// by a thread of its own; shown only once the build has taken a second.
+struct ProgressLine {
+    stop: Arc<AtomicBool>,
+    thread: thread::JoinHandle<()>,
+}
+
+impl ProgressLine {
+    fn start(progress: Arc<Progress>) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let mut shown = false;
+            while !stopped.load(Ordering::Relaxed) {
+                thread::sleep(PROGRESS_EVERY);
+                if progress.elapsed() < PROGRESS_AFTER {
+                    continue;
+                }
+                if let Some((stage, done)) = progress.snapshot() {
+                    let count = if done > 0 {
+                        format!(": {done}")
+                    } else {
+                        String::new()
+                    };
+                    let mut stderr = std::io::stderr().lock();
+                    // \r and "erase line": the line is redrawn in place.
+                    let _ = write!(
+                        stderr,
+                        "\r\x1b[2K{}{count} ({:.1}s)",
+                        stage.label(),
+                        progress.elapsed().as_secs_f64()
+                    );
+                    let _ = stderr.flush();
+                    shown = true;
+                }
+            }
+            if shown {
+                let _ = write!(std::io::stderr(), "\r\x1b[2K");
+            }
+        });
+        Self { stop, thread }
+    }
+
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
 }
 
 fn fail(report: &Report) -> u8 {

@@ -10,7 +10,7 @@ pub mod references;
 pub mod registry;
 pub mod related;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -133,44 +133,191 @@ impl Archive {
     }
 }
 
+/// What linking needs besides the articles, built once per registry: the mention
+/// automaton and the people an author name can resolve to.
+pub struct LinkContext {
+    matcher: MentionMatcher,
+    people: HashMap<String, usize>,
+}
+
+impl LinkContext {
+    pub fn new(registry: &Registry) -> Self {
+        Self {
+            matcher: MentionMatcher::new(&registry.entities),
+            people: people_by_name(registry),
+        }
+    }
+}
+
+/// A link's diagnostics by where they come from, so that relinking one article can
+/// replace just its own.
+#[derive(Debug, Clone, Default)]
+pub struct LinkDiagnostics {
+    /// Same order as [`Archive::articles`].
+    pub per_article: Vec<Vec<Diagnostic>>,
+    /// Slugs used twice.
+    pub duplicates: Vec<Diagnostic>,
+    /// `[[id]]` links in the registry's descriptions.
+    pub registry: Vec<Diagnostic>,
+}
+
+impl LinkDiagnostics {
+    pub fn all(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.per_article
+            .iter()
+            .flatten()
+            .chain(&self.duplicates)
+            .chain(&self.registry)
+    }
+}
+
 /// Resolves every id and computes the cross-references.
 pub fn link(
     config: Config,
     registry: Registry,
     annotated: Vec<AnnotatedArticle>,
 ) -> (Archive, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
-    let slugs = assign_slugs(&annotated, &mut diagnostics);
-    let matcher = MentionMatcher::new(&registry.entities);
-    let people = people_by_name(&registry);
+    let context = LinkContext::new(&registry);
+    let (archive, diagnostics) = link_with(&context, config, registry, annotated);
+    let all = diagnostics.all().cloned().collect();
+    (archive, all)
+}
+
+/// [`link`] with a context built beforehand, keeping diagnostics by article.
+pub fn link_with(
+    context: &LinkContext,
+    config: Config,
+    registry: Registry,
+    annotated: Vec<AnnotatedArticle>,
+) -> (Archive, LinkDiagnostics) {
     let titles: Vec<String> = annotated.iter().map(article_title).collect();
-    let targets = Targets::new(&annotated, &slugs, &titles, &registry);
+    let proposed: Vec<(String, Option<Diagnostic>)> = annotated
+        .iter()
+        .zip(&titles)
+        .map(|(article, title)| proposed_slug(article, title))
+        .collect();
+    let slugs: Vec<String> = proposed.iter().map(|(slug, _)| slug.clone()).collect();
+    let duplicates = duplicate_slugs(annotated.iter().zip(&slugs));
+    let ids: Vec<&str> = annotated.iter().map(|a| a.id.as_str()).collect();
+    let targets = Targets::new(&ids, &slugs, &titles, &registry);
 
     let per_article: Vec<(Article, Vec<Diagnostic>)> = annotated
         .into_par_iter()
-        .zip(slugs.into_par_iter())
+        .zip(proposed.into_par_iter())
         .zip(titles.into_par_iter())
-        .map(|((annotated, slug), title)| {
-            resolve_article(
-                annotated, slug, title, &registry, &matcher, &targets, &people,
-            )
+        .map(|((annotated, (slug, invalid)), title)| {
+            let (article, mut found) =
+                resolve_article(annotated, slug, title, &registry, context, &targets);
+            found.extend(invalid);
+            (article, found)
         })
         .collect();
-    let mut articles = Vec::with_capacity(per_article.len());
-    for (article, found) in per_article {
-        articles.push(article);
-        diagnostics.extend(found);
-    }
-    add_backlinks(&mut articles);
-    related::rank(&mut articles, registry.entities.len());
-    check_registry_links(&registry, &targets, &mut diagnostics);
+    let (mut articles, per_article): (Vec<Article>, Vec<Vec<Diagnostic>>) =
+        per_article.into_iter().unzip();
+    finish_cross_references(&mut articles, registry.entities.len());
+    let mut registry_diagnostics = Vec::new();
+    check_registry_links(&registry, &targets, &mut registry_diagnostics);
     let archive = Archive {
         config,
         registry,
         articles,
         targets,
     };
+    let diagnostics = LinkDiagnostics {
+        per_article,
+        duplicates,
+        registry: registry_diagnostics,
+    };
     (archive, diagnostics)
+}
+
+impl Archive {
+    /// Replaces the articles at the given indexes with new versions (an edited
+    /// article or annotation file) and relinks: only those articles are resolved
+    /// again; slugs, `[[id]]` targets, backlinks and related articles are recomputed
+    /// for the whole archive, since an edit can change them anywhere. The result is the
+    /// same as linking everything anew (the incremental rebuild tests compare them).
+    pub fn relink(
+        &mut self,
+        context: &LinkContext,
+        changed: Vec<(usize, AnnotatedArticle)>,
+        diagnostics: &mut LinkDiagnostics,
+    ) {
+        let mut renamed: HashSet<String> = HashSet::new();
+        let mut resolved = Vec::with_capacity(changed.len());
+        for (index, annotated) in changed {
+            let title = article_title(&annotated);
+            let (slug, invalid) = proposed_slug(&annotated, &title);
+            let old = &self.articles[index];
+            if old.title != title || old.slug != slug {
+                renamed.insert(old.slug.clone());
+                renamed.insert(slug.clone());
+            }
+            resolved.push((index, annotated, slug, title, invalid));
+        }
+        if !renamed.is_empty() {
+            // Other articles may name a changed article by its slug (in `see_also` or
+            // an `[[id]]`): they are resolved again too, as a full link would.
+            let editing: HashSet<usize> = resolved.iter().map(|r| r.0).collect();
+            let referring: Vec<usize> = (0..self.articles.len())
+                .filter(|i| {
+                    !editing.contains(i) && refers_to(&self.articles[*i].annotated, &renamed)
+                })
+                .collect();
+            for index in referring {
+                let annotated = self.articles[index].annotated.clone();
+                let title = self.articles[index].title.clone();
+                let (slug, invalid) = proposed_slug(&annotated, &title);
+                resolved.push((index, annotated, slug, title, invalid));
+            }
+            let mut slugs: Vec<String> = self.articles.iter().map(|a| a.slug.clone()).collect();
+            let mut titles: Vec<String> = self.articles.iter().map(|a| a.title.clone()).collect();
+            for (index, _, slug, title, _) in &resolved {
+                slugs[*index].clone_from(slug);
+                titles[*index].clone_from(title);
+            }
+            let ids: Vec<&str> = self.articles.iter().map(Article::id).collect();
+            self.targets = Targets::new(&ids, &slugs, &titles, &self.registry);
+        }
+        for (index, annotated, slug, title, invalid) in resolved {
+            let (article, mut found) = resolve_article(
+                annotated,
+                slug,
+                title,
+                &self.registry,
+                context,
+                &self.targets,
+            );
+            found.extend(invalid);
+            self.articles[index] = article;
+            diagnostics.per_article[index] = found;
+        }
+        diagnostics.duplicates =
+            duplicate_slugs(self.articles.iter().map(|a| (&a.annotated, &a.slug)));
+        for article in &mut self.articles {
+            article.see_also.retain(|link| link.outgoing);
+        }
+        finish_cross_references(&mut self.articles, self.registry.entities.len());
+    }
+}
+
+/// True when an article's `see_also` or `[[id]]` links name one of `names`.
+fn refers_to(article: &AnnotatedArticle, names: &HashSet<String>) -> bool {
+    article
+        .see_also
+        .iter()
+        .any(|spec| names.contains(spec.article.get_ref()))
+        || article.notes.iter().any(|note| {
+            wiki_links(note.body.get_ref())
+                .iter()
+                .any(|(id, _)| names.contains(*id))
+        })
+}
+
+/// What depends on every article at once: backlinks and related articles.
+fn finish_cross_references(articles: &mut [Article], entity_count: usize) {
+    add_backlinks(articles);
+    related::rank(articles, entity_count);
 }
 
 /// The title an article is shown with: the editor's, the parser's, or its file stem.
@@ -183,41 +330,44 @@ fn article_title(article: &AnnotatedArticle) -> String {
         .unwrap_or_else(|| article.id.clone())
 }
 
-/// Each article's slug: the editor's, or derived from the title. Duplicates are errors
-/// naming both files; invalid editor slugs are errors too.
-fn assign_slugs(articles: &[AnnotatedArticle], diagnostics: &mut Vec<Diagnostic>) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut slugs = Vec::with_capacity(articles.len());
-    for (index, article) in articles.iter().enumerate() {
-        let slug = if let Some(given) = &article.meta.slug {
-            if !is_slug(given.get_ref()) {
-                diagnostics.push(
-                    Diagnostic::error(
-                        annotation_path(article),
-                        format!("invalid slug `{}`", given.get_ref()),
-                    )
-                    .with_span(Some(given.span()))
-                    .with_hint(format!(
-                        "slugs use lowercase letters, digits and single hyphens, like `{}`",
-                        slugify(given.get_ref())
-                    )),
-                );
-            }
-            given.get_ref().clone()
+/// An article's slug: the editor's (an error if invalid), or derived from the title.
+fn proposed_slug(article: &AnnotatedArticle, title: &str) -> (String, Option<Diagnostic>) {
+    let Some(given) = &article.meta.slug else {
+        let derived = slugify(title);
+        let slug = if derived.is_empty() {
+            slugify(&article.id)
         } else {
-            let derived = slugify(&article_title(article));
-            if derived.is_empty() {
-                slugify(&article.id)
-            } else {
-                derived
-            }
+            derived
         };
-        if let Some(&first) = seen.get(&slug) {
+        return (slug, None);
+    };
+    let invalid = (!is_slug(given.get_ref())).then(|| {
+        Diagnostic::error(
+            annotation_path(article),
+            format!("invalid slug `{}`", given.get_ref()),
+        )
+        .with_span(Some(given.span()))
+        .with_hint(format!(
+            "slugs use lowercase letters, digits and single hyphens, like `{}`",
+            slugify(given.get_ref())
+        ))
+    });
+    (given.get_ref().clone(), invalid)
+}
+
+/// A slug used twice is an error at its second use, naming the first article.
+fn duplicate_slugs<'a>(
+    articles: impl Iterator<Item = (&'a AnnotatedArticle, &'a String)>,
+) -> Vec<Diagnostic> {
+    let mut seen: HashMap<&str, &AnnotatedArticle> = HashMap::new();
+    let mut diagnostics = Vec::new();
+    for (article, slug) in articles {
+        if let Some(first) = seen.get(slug.as_str()) {
             let mut diagnostic = Diagnostic::error(
                 annotation_path(article),
                 format!(
                     "slug `{slug}` is also used by `{}`",
-                    articles[first].source_path.display()
+                    first.source_path.display()
                 ),
             )
             .with_hint("give one of them another `slug` in its [article] table");
@@ -226,11 +376,10 @@ fn assign_slugs(articles: &[AnnotatedArticle], diagnostics: &mut Vec<Diagnostic>
             }
             diagnostics.push(diagnostic);
         } else {
-            seen.insert(slug.clone(), index);
+            seen.insert(slug, article);
         }
-        slugs.push(slug);
     }
-    slugs
+    diagnostics
 }
 
 /// Diagnostics about an article without an annotation file point at the article.
@@ -246,9 +395,8 @@ fn resolve_article(
     slug: String,
     title: String,
     registry: &Registry,
-    matcher: &MentionMatcher,
+    context: &LinkContext,
     targets: &Targets,
-    people: &HashMap<String, usize>,
 ) -> (Article, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let path = annotation_path(&annotated).to_path_buf();
@@ -298,7 +446,13 @@ fn resolve_article(
     for note in &annotated.notes {
         diagnostics.extend(targets.check_wiki_links(&path, &note.body));
     }
-    let mentions = find_mentions(&annotated, registry, matcher, &path, &mut diagnostics);
+    let mentions = find_mentions(
+        &annotated,
+        registry,
+        &context.matcher,
+        &path,
+        &mut diagnostics,
+    );
     let see_also = annotated
         .see_also
         .iter()
@@ -325,7 +479,7 @@ fn resolve_article(
         .meta
         .authors
         .iter()
-        .map(|name| people.get(&name.trim().to_lowercase()).copied())
+        .map(|name| context.people.get(&name.trim().to_lowercase()).copied())
         .collect();
     let article = Article {
         annotated,

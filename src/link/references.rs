@@ -8,7 +8,6 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::registry::Registry;
-use crate::annotate::AnnotatedArticle;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 
 /// Where an `[[id]]` leads.
@@ -31,7 +30,7 @@ pub struct Targets {
 
 impl Targets {
     pub fn new(
-        articles: &[AnnotatedArticle],
+        articles: &[&str],
         slugs: &[String],
         titles: &[String],
         registry: &Registry,
@@ -48,16 +47,16 @@ impl Targets {
             );
         }
         // Articles win over entities on a clash: an editor linking a stem means the article.
-        for (index, (article, slug)) in articles.iter().zip(slugs).enumerate() {
+        for (index, (&id, slug)) in articles.iter().zip(slugs).enumerate() {
             let target = Target {
                 path: format!("articles/{slug}/"),
                 title: titles[index].clone(),
                 article: Some(index),
             };
             by_id.insert(slug.clone(), target.clone());
-            by_id.insert(article.id.clone(), target);
+            by_id.insert(id.to_owned(), target);
         }
-        let article_ids = articles.iter().map(|a| a.id.clone()).collect();
+        let article_ids = articles.iter().map(|&id| id.to_owned()).collect();
         Self { by_id, article_ids }
     }
 

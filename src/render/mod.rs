@@ -13,6 +13,7 @@ pub mod highlight;
 pub mod html;
 pub mod markdown;
 pub mod pages;
+pub mod plan;
 pub mod search;
 pub mod templates;
 pub mod views;
@@ -22,6 +23,7 @@ use std::sync::{Mutex, PoisonError};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::link::Archive;
 use crate::load::Project;
+use crate::progress::{Progress, Stage};
 
 /// A file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,27 +76,57 @@ impl MemorySink {
 }
 
 /// Renders every page of the archive into memory.
-pub fn render_site(archive: &Archive, project: &Project) -> Result<Rendered, Report> {
+pub fn render_site(
+    archive: &Archive,
+    project: &Project,
+    progress: Option<&Progress>,
+) -> Result<Rendered, Report> {
     let sink = MemorySink::default();
-    render_into(archive, project, &sink)?;
+    render_into(archive, project, &sink, progress)?;
     Ok(sink.into_rendered())
 }
 
 /// Renders every page of the archive into `sink`.
-pub fn render_into(archive: &Archive, project: &Project, sink: &dyn Sink) -> Result<(), Report> {
+pub fn render_into(
+    archive: &Archive,
+    project: &Project,
+    sink: &dyn Sink,
+    progress: Option<&Progress>,
+) -> Result<(), Report> {
+    if let Some(progress) = progress {
+        progress.begin(Stage::Render);
+    }
     let assets = assets::Assets::collect(&project.static_files, archive.config.base_path());
     let templates = templates::Templates::new(
         &project.templates,
         archive.config.base_path(),
         assets.urls(),
     )?;
-    pages::render_pages(archive, &templates, sink)?;
-    for file in assets
-        .into_files()
-        .into_iter()
-        .chain(search::search_files(archive)?)
-    {
+    let counted = Counted { sink, progress };
+    pages::render_pages(archive, &templates, &counted)?;
+    for file in assets.into_files() {
+        counted.put(file).map_err(Report::from)?;
+    }
+    if let Some(progress) = progress {
+        progress.begin(Stage::Search);
+    }
+    for file in search::search_files(archive)? {
         sink.put(file).map_err(Report::from)?;
     }
     Ok(())
+}
+
+/// Passes files on, counting them as rendered pages for the progress display.
+struct Counted<'a> {
+    sink: &'a dyn Sink,
+    progress: Option<&'a Progress>,
+}
+
+impl Sink for Counted<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+        if let Some(progress) = self.progress {
+            progress.advance(1);
+        }
+        self.sink.put(file)
+    }
 }

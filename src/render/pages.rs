@@ -16,6 +16,7 @@ use super::export;
 use super::feeds;
 use super::highlight::Highlighter;
 use super::markdown::MarkdownRenderer;
+use super::plan::{Family, Lists, Unit};
 use super::templates::Templates;
 use super::views::{mention_counts, Card, DateView, KindView, Views};
 use super::{OutputFile, Sink};
@@ -33,7 +34,7 @@ struct PageJob {
     context: serde_json::Value,
 }
 
-/// Renders all pages into `sink`, each as soon as its context is built, so no more
+/// Renders every page into `sink`, each as soon as its context is built, so no more
 /// than a page per thread is held in memory. Template errors are collected, not
 /// stopped at.
 pub fn render_pages(
@@ -41,63 +42,105 @@ pub fn render_pages(
     templates: &Templates,
     sink: &dyn Sink,
 ) -> Result<(), Report> {
+    with_pages(archive, templates, |pages| {
+        let units = pages.units();
+        pages.render(&units, sink)
+    })
+}
+
+/// Runs `f` with the page renderer of `archive` (which borrows what it builds here).
+pub fn with_pages<R>(
+    archive: &Archive,
+    templates: &Templates,
+    f: impl FnOnce(&Pages<'_>) -> R,
+) -> R {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
-    let highlighter = Highlighter::shared();
-    let nav = nav(&views);
-    let site = site_view(archive);
-    let failures = Mutex::new(Report::default());
-    let emit = |result: Result<OutputFile, Report>| {
-        let outcome = result.and_then(|file| sink.put(file).map_err(Report::from));
-        if let Err(failure) = outcome {
-            failures
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .merge(failure);
-        }
+    let pages = Pages {
+        lists: Lists::new(archive),
+        site: site_view(archive),
+        nav: nav(&views),
+        highlighter: Highlighter::shared(),
+        views,
+        templates,
     };
+    f(&pages)
+}
 
-    (0..archive.articles.len())
-        .into_par_iter()
-        .for_each(|index| {
-            let (job, extra) = article_page(&views, highlighter, index);
-            emit(render_job(templates, &job, &site, &nav, archive));
-            for file in extra {
-                emit(Ok(file));
+/// Renders pages: every [`Unit`] of the site, or some of them (an incremental rebuild).
+pub struct Pages<'a> {
+    pub(super) views: Views<'a>,
+    pub(super) lists: Lists,
+    templates: &'a Templates,
+    highlighter: &'static Highlighter,
+    site: serde_json::Value,
+    nav: serde_json::Value,
+}
+
+impl Pages<'_> {
+    /// Renders `units` in parallel into `sink`.
+    pub fn render(&self, units: &[Unit], sink: &dyn Sink) -> Result<(), Report> {
+        let failures = Mutex::new(Report::default());
+        units.par_iter().for_each(|unit| {
+            for result in self.render_unit(unit) {
+                let outcome = result.and_then(|file| sink.put(file).map_err(Report::from));
+                if let Err(failure) = outcome {
+                    failures
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .merge(failure);
+                }
             }
         });
+        let mut report = failures
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        if report.has_errors() {
+            report.sort();
+            return Err(report);
+        }
+        Ok(())
+    }
 
-    let mut jobs = Vec::with_capacity(64);
-    jobs.extend(home_page(&views));
-    jobs.extend(tag_pages(&views));
-    jobs.extend(source_pages(&views));
-    jobs.extend(entity_pages(&views));
-    jobs.push(timeline_page(&views));
-    jobs.push(corrections_page(&views));
-    jobs.push(simple_page(
-        &views,
-        "search/",
-        "search.html",
-        "search",
-        "Search",
-    ));
-    jobs.push(graph_page(&views));
-    let mut not_found = simple_page(&views, "", "404.html", "404", "Page not found");
-    "404.html".clone_into(&mut not_found.path);
-    jobs.push(not_found);
-    jobs.into_par_iter()
-        .for_each(|job| emit(render_job(templates, &job, &site, &nav, archive)));
-    for file in feeds::feeds(&views) {
-        emit(Ok(file));
+    /// The files of one unit. Its context is built here, on the rendering thread,
+    /// and dropped as soon as the page is rendered.
+    fn render_unit(&self, unit: &Unit) -> Vec<Result<OutputFile, Report>> {
+        let views = &self.views;
+        let job = match unit {
+            Unit::Article(index) => {
+                let (job, extra) = article_page(views, self.highlighter, *index);
+                let mut files = vec![self.render_job(&job)];
+                files.extend(extra.into_iter().map(Ok));
+                return files;
+            }
+            Unit::Feeds => return feeds::feeds(views).into_iter().map(Ok).collect(),
+            Unit::Listing(family, page) => listing_page(views, &self.lists, family, *page),
+            Unit::TagIndex => tag_index_page(views, &self.lists),
+            Unit::SourceIndex => source_index_page(views, &self.lists),
+            Unit::EntityIndex(kind) => entity_index_page(views, &self.lists, *kind),
+            Unit::Entity(e) => entity_page(views, *e, &self.lists),
+            Unit::Timeline => timeline_page(views),
+            Unit::Corrections => corrections_page(views, &self.lists),
+            Unit::Search => simple_page(views, "search/", "search.html", "search", "Search"),
+            Unit::Graph => graph_page(views),
+            Unit::NotFound => {
+                let mut job = simple_page(views, "", "404.html", "404", "Page not found");
+                "404.html".clone_into(&mut job.path);
+                job
+            }
+        };
+        vec![self.render_job(&job)]
     }
-    let mut report = failures
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    if report.has_errors() {
-        report.sort();
-        return Err(report);
+
+    fn render_job(&self, job: &PageJob) -> Result<OutputFile, Report> {
+        render_job(
+            self.templates,
+            job,
+            &self.site,
+            &self.nav,
+            self.views.archive,
+        )
     }
-    Ok(())
 }
 
 fn render_job(
@@ -219,23 +262,6 @@ fn simple_page(
     )
 }
 
-fn home_page(views: &Views<'_>) -> Vec<PageJob> {
-    let cards: Vec<&Card> = views
-        .archive
-        .newest_first()
-        .into_iter()
-        .map(|i| views.card(i))
-        .collect();
-    let listing = Listing {
-        base: String::new(),
-        template: "index.html",
-        section: "home",
-        title: views.archive.config.title.clone(),
-        description: views.archive.config.description.clone(),
-    };
-    paginated(views, &listing, &cards, &json!({}))
-}
-
 /// A paginated list of articles: its first page's path and what each page shows.
 struct Listing {
     /// Site path of the first page (`tags/x/`); later pages are `…page/N/`.
@@ -246,60 +272,116 @@ struct Listing {
     description: String,
 }
 
-/// One job per page of `cards`, each with `articles` (that page's cards),
-/// `pagination` and the listing's own context.
+/// Page `n` (from 1) of a paginated list of `articles`, with `articles` (that page's
+/// cards), `pagination` and the listing's own context.
 fn paginated(
     views: &Views<'_>,
     listing: &Listing,
-    cards: &[&Card],
+    articles: &[usize],
+    n: usize,
     extra: &serde_json::Value,
-) -> Vec<PageJob> {
+) -> PageJob {
     let per_page = views.archive.config.lists.per_page.max(1);
-    let pages = cards.len().div_ceil(per_page).max(1);
-    let page_path = |n: usize| {
-        if n == 1 {
+    let pages = page_count(articles.len(), per_page);
+    let page_path = |k: usize| {
+        if k == 1 {
             listing.base.clone()
         } else {
-            format!("{}page/{n}/", listing.base)
+            format!("{}page/{k}/", listing.base)
         }
     };
-    (1..=pages)
-        .map(|n| {
-            let chunk: Vec<&Card> = cards
-                .iter()
-                .skip((n - 1) * per_page)
-                .take(per_page)
-                .copied()
-                .collect();
-            let numbered: Vec<serde_json::Value> = (1..=pages)
-                .map(|k| json!({ "number": k, "url": views.url(&page_path(k)), "current": k == n }))
-                .collect();
-            let mut context = extra.clone();
-            context["articles"] = json!(chunk);
-            context["pagination"] = json!({
-                "page": n,
-                "pages": pages,
-                "total": cards.len(),
-                "first_number": (n - 1) * per_page + 1,
-                "prev_url": (n > 1).then(|| views.url(&page_path(n - 1))),
-                "next_url": (n < pages).then(|| views.url(&page_path(n + 1))),
-                "numbered": numbered,
-            });
-            let title = if n == 1 {
-                listing.title.clone()
-            } else {
-                format!("{} (page {n} of {pages})", listing.title)
+    let chunk: Vec<&Card> = articles
+        .iter()
+        .skip((n - 1) * per_page)
+        .take(per_page)
+        .map(|&i| views.card(i))
+        .collect();
+    let numbered: Vec<serde_json::Value> = (1..=pages)
+        .map(|k| json!({ "number": k, "url": views.url(&page_path(k)), "current": k == n }))
+        .collect();
+    let mut context = extra.clone();
+    context["articles"] = json!(chunk);
+    context["pagination"] = json!({
+        "page": n,
+        "pages": pages,
+        "total": articles.len(),
+        "first_number": (n - 1) * per_page + 1,
+        "prev_url": (n > 1).then(|| views.url(&page_path(n - 1))),
+        "next_url": (n < pages).then(|| views.url(&page_path(n + 1))),
+        "numbered": numbered,
+    });
+    let title = if n == 1 {
+        listing.title.clone()
+    } else {
+        format!("{} (page {n} of {pages})", listing.title)
+    };
+    job(
+        page_path(n),
+        listing.template,
+        listing.section,
+        title,
+        listing.description.clone(),
+        context,
+    )
+}
+
+/// How many pages a list of `len` articles takes (an empty list still has one).
+pub(super) fn page_count(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Page `n` of the home page, a tag's or a source's list.
+fn listing_page(views: &Views<'_>, lists: &Lists, family: &Family, n: usize) -> PageJob {
+    let config = &views.archive.config;
+    match family {
+        Family::Home => {
+            let listing = Listing {
+                base: String::new(),
+                template: "index.html",
+                section: "home",
+                title: config.title.clone(),
+                description: config.description.clone(),
             };
-            job(
-                page_path(n),
-                listing.template,
-                listing.section,
-                title,
-                listing.description.clone(),
-                context,
+            paginated(views, &listing, &lists.newest, n, &json!({}))
+        }
+        Family::Tag(tag) => {
+            let listing = Listing {
+                base: format!("tags/{tag}/"),
+                template: "tag.html",
+                section: "tag",
+                title: format!("Tagged “{tag}”"),
+                description: format!("Articles tagged {tag}"),
+            };
+            let articles = lists.tags.get(tag).map_or(&[][..], Vec::as_slice);
+            paginated(
+                views,
+                &listing,
+                articles,
+                n,
+                &json!({ "tag": views.tag_link(tag) }),
             )
-        })
-        .collect()
+        }
+        Family::Source(s) => {
+            let source = &views.archive.registry.sources[*s];
+            let description_html = source
+                .description
+                .as_deref()
+                .map(|d| views.markdown.render(d))
+                .unwrap_or_default();
+            let listing = Listing {
+                base: format!("sources/{}/", source.id),
+                template: "source.html",
+                section: "source",
+                title: source.name.clone(),
+                description: format!("Articles from {}", source.name),
+            };
+            let extra = json!({
+                "source": { "id": source.id, "name": source.name, "homepage": source.url, "country": source.country,
+                            "kind": source.kind, "description_html": description_html },
+            });
+            paginated(views, &listing, &lists.sources[*s], n, &extra)
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -473,140 +555,76 @@ fn article_page(
     )
 }
 
-fn tag_pages(views: &Views<'_>) -> Vec<PageJob> {
-    let archive = views.archive;
-    let mut tags: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for index in archive.newest_first() {
-        for tag in &archive.articles[index].annotated.meta.tags {
-            tags.entry(tag.get_ref().as_str()).or_default().push(index);
-        }
-    }
-    let index_list: Vec<serde_json::Value> = tags
+fn tag_index_page(views: &Views<'_>, lists: &Lists) -> PageJob {
+    let index_list: Vec<serde_json::Value> = lists
+        .tags
         .iter()
         .map(|(tag, articles)| json!({ "name": tag, "url": views.url(&format!("tags/{tag}/")), "count": articles.len() }))
         .collect();
-    let mut jobs = vec![job(
+    job(
         "tags/".into(),
         "tags.html",
         "tags",
         "Tags".into(),
         "Every tag in the archive".into(),
         json!({ "tags": index_list }),
-    )];
-    for (tag, articles) in &tags {
-        let cards: Vec<&Card> = articles.iter().map(|&i| views.card(i)).collect();
-        let listing = Listing {
-            base: format!("tags/{tag}/"),
-            template: "tag.html",
-            section: "tag",
-            title: format!("Tagged “{tag}”"),
-            description: format!("Articles tagged {tag}"),
-        };
-        jobs.extend(paginated(
-            views,
-            &listing,
-            &cards,
-            &json!({ "tag": views.tag_link(tag) }),
-        ));
-    }
-    jobs
+    )
 }
 
-fn source_pages(views: &Views<'_>) -> Vec<PageJob> {
-    let archive = views.archive;
-    let order = archive.newest_first();
-    let by_source = |s: usize| -> Vec<usize> {
-        order
-            .iter()
-            .copied()
-            .filter(|&i| archive.articles[i].source == Some(s))
-            .collect()
-    };
-    let list: Vec<serde_json::Value> = archive
+fn source_index_page(views: &Views<'_>, lists: &Lists) -> PageJob {
+    let list: Vec<serde_json::Value> = views
+        .archive
         .registry
         .sources
         .iter()
         .enumerate()
         .map(|(s, source)| {
             json!({ "id": source.id, "name": source.name, "url": views.url(&format!("sources/{}/", source.id)),
-                    "homepage": source.url, "country": source.country, "kind": source.kind, "count": by_source(s).len() })
+                    "homepage": source.url, "country": source.country, "kind": source.kind, "count": lists.sources[s].len() })
         })
         .collect();
-    let mut jobs = vec![job(
+    job(
         "sources/".into(),
         "sources.html",
         "sources",
         "Sources".into(),
         "The publications in the archive".into(),
         json!({ "sources": list }),
-    )];
-    for (s, source) in archive.registry.sources.iter().enumerate() {
-        let cards: Vec<&Card> = by_source(s).into_iter().map(|i| views.card(i)).collect();
-        let description_html = source
-            .description
-            .as_deref()
-            .map(|d| views.markdown.render(d))
-            .unwrap_or_default();
-        let listing = Listing {
-            base: format!("sources/{}/", source.id),
-            template: "source.html",
-            section: "source",
-            title: source.name.clone(),
-            description: format!("Articles from {}", source.name),
-        };
-        let extra = json!({
-            "source": { "id": source.id, "name": source.name, "homepage": source.url, "country": source.country,
-                        "kind": source.kind, "description_html": description_html },
-        });
-        jobs.extend(paginated(views, &listing, &cards, &extra));
-    }
-    jobs
+    )
 }
 
-/// Entity index pages (one per kind) and one page per entity.
-fn entity_pages(views: &Views<'_>) -> Vec<PageJob> {
+/// The index page of one kind of entity (every kind gets one, empty or not:
+/// templates and search link to all four).
+fn entity_index_page(views: &Views<'_>, lists: &Lists, kind: EntityKind) -> PageJob {
     let archive = views.archive;
-    let by_entity = archive.mentions_by_entity();
-    let mut jobs = Vec::new();
-    for kind in EntityKind::ALL {
-        let members: Vec<usize> = (0..archive.registry.entities.len())
-            .filter(|&e| archive.registry.entities[e].kind == kind)
-            .collect();
-        // Every kind gets its index page, empty or not: templates and search link
-        // to all four.
-        let list: Vec<serde_json::Value> = members
-            .iter()
-            .map(|&e| {
-                let entity = &archive.registry.entities[e];
-                json!({ "id": entity.id, "name": entity.name, "url": views.url(&views.entity_path(e)),
-                        "count": distinct_articles(&by_entity[e]).len(), "aliases": entity.aliases })
-            })
-            .collect();
-        jobs.push(job(
-            format!("{}/", kind.section()),
-            "entities.html",
-            "entities",
-            kind.plural_label().to_owned(),
-            format!("{} in the archive", kind.plural_label()),
-            json!({ "kind": KindView::from(kind), "entities": list }),
-        ));
-        for &e in &members {
-            jobs.push(entity_page(views, e, &by_entity));
-        }
-    }
-    jobs
+    let list: Vec<serde_json::Value> = (0..archive.registry.entities.len())
+        .filter(|&e| archive.registry.entities[e].kind == kind)
+        .map(|e| {
+            let entity = &archive.registry.entities[e];
+            json!({ "id": entity.id, "name": entity.name, "url": views.url(&views.entity_path(e)),
+                    "count": distinct_articles(&lists.by_entity[e]).len(), "aliases": entity.aliases })
+        })
+        .collect();
+    job(
+        format!("{}/", kind.section()),
+        "entities.html",
+        "entities",
+        kind.plural_label().to_owned(),
+        format!("{} in the archive", kind.plural_label()),
+        json!({ "kind": KindView::from(kind), "entities": list }),
+    )
 }
 
-fn distinct_articles(mentions: &[(usize, usize)]) -> Vec<usize> {
+pub(super) fn distinct_articles(mentions: &[(usize, usize)]) -> Vec<usize> {
     let mut articles: Vec<usize> = mentions.iter().map(|(a, _)| *a).collect();
     articles.dedup();
     articles
 }
 
-fn entity_page(views: &Views<'_>, e: usize, by_entity: &[Vec<(usize, usize)>]) -> PageJob {
+fn entity_page(views: &Views<'_>, e: usize, lists: &Lists) -> PageJob {
     let archive = views.archive;
     let entity = &archive.registry.entities[e];
-    let mentions = &by_entity[e];
+    let mentions = &lists.by_entity[e];
     let mut groups: Vec<serde_json::Value> = Vec::new();
     let mut source_counts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut cooccurring: BTreeMap<usize, usize> = BTreeMap::new();
@@ -679,7 +697,7 @@ fn entity_page(views: &Views<'_>, e: usize, by_entity: &[Vec<(usize, usize)>]) -
             "mentions": groups,
             "sources": sources,
             "cooccurring": cooccurring,
-            "authored": archive.authored_by(e).into_iter().map(|a| {
+            "authored": lists.authored[e].iter().map(|&a| {
                 let article = &archive.articles[a];
                 json!({ "title": article.title, "url": views.url(&article.path()),
                         "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
@@ -811,10 +829,10 @@ fn timeline_page(views: &Views<'_>) -> PageJob {
     )
 }
 
-fn corrections_page(views: &Views<'_>) -> PageJob {
+fn corrections_page(views: &Views<'_>, lists: &Lists) -> PageJob {
     let archive = views.archive;
     let mut groups = Vec::new();
-    for index in archive.newest_first() {
+    for &index in &lists.newest {
         let article = &archive.articles[index];
         let corrections: Vec<serde_json::Value> = article
             .annotated

@@ -69,10 +69,11 @@ const CARD_ENTITIES: usize = 6;
 pub struct Views<'a> {
     pub archive: &'a Archive,
     pub markdown: &'a MarkdownRenderer<'a>,
-    /// Every article's card, built once (in parallel) on first use: an article
-    /// appears on the home page, its tag pages, its source page and the timeline, and
-    /// its summary's Markdown need not be rendered for each.
-    cards: std::sync::OnceLock<Vec<Card>>,
+    /// Each article's card, built once on first use: an article appears on the home
+    /// page, its tag pages, its source page and the timeline, and its summary's
+    /// Markdown need not be rendered for each; an incremental rebuild builds only the
+    /// cards of the pages it renders.
+    cards: Vec<std::sync::OnceLock<Card>>,
 }
 
 impl<'a> Views<'a> {
@@ -80,7 +81,9 @@ impl<'a> Views<'a> {
         Self {
             archive,
             markdown,
-            cards: std::sync::OnceLock::new(),
+            cards: (0..archive.articles.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
         }
     }
 }
@@ -129,14 +132,7 @@ impl Views<'_> {
 
     /// The card of article `index`.
     pub fn card(&self, index: usize) -> &Card {
-        let cards = self.cards.get_or_init(|| {
-            use rayon::prelude::*;
-            (0..self.archive.articles.len())
-                .into_par_iter()
-                .map(|i| self.build_card(i))
-                .collect()
-        });
-        &cards[index]
+        self.cards[index].get_or_init(|| self.build_card(index))
     }
 
     fn build_card(&self, index: usize) -> Card {

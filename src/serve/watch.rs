@@ -67,6 +67,7 @@ impl Builder {
         let started = Instant::now();
         let options = BuildOptions {
             base_url: Some(self.base_url.clone()),
+            ..BuildOptions::default()
         };
         let result = site::build(&self.root, &options);
         let elapsed = started.elapsed();

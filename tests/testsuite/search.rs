@@ -285,7 +285,7 @@ fn dump_dom(browser: &Path, url: &str) -> String {
             "--disable-component-update",
             "--disable-sync",
             "--no-first-run",
-            "--virtual-time-budget=5000",
+            "--virtual-time-budget=20000",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(["--dump-dom", url])
@@ -298,7 +298,7 @@ fn dump_dom(browser: &Path, url: &str) -> String {
 /// out while the WebAssembly still compiles on a busy machine (the compile is not a
 /// pending fetch or timer), so an empty page is retried a few times before it counts.
 fn result_links(browser: &Path, url: &str) -> Vec<String> {
-    for attempt in 1..=4 {
+    for attempt in 1..=6 {
         let dom = dump_dom(browser, url);
         let links = attrs(
             &scraper::Html::parse_document(&dom),

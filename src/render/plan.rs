@@ -1,0 +1,224 @@
+//! The site as a list of units to render, and what each unit shows.
+//!
+//! A [`Unit`] is one page (or, for feeds and articles, a small group of files made
+//! together). A full build renders every unit; an incremental rebuild renders only
+//! the units whose [fingerprint](Pages::fingerprint) changed. A fingerprint hashes
+//! exactly what its unit reads from the archive: the article fingerprints of the
+//! articles it shows (see [`ArticlePrints`]), in order, and the list structure around
+//! them (page numbers, counts). That is the dependency graph of the site, written
+//! once, beside the page builders it describes.
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use crate::link::{Archive, EntityKind};
+
+use super::pages::{distinct_articles, page_count, Pages};
+
+/// A list page family: its pages share one list of articles.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Family {
+    Home,
+    Tag(String),
+    /// Index into the registry's sources.
+    Source(usize),
+}
+
+/// One thing to render.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Unit {
+    /// The article page, its text.txt and annotations.jsonld.
+    Article(usize),
+    /// Page `n` (from 1) of a list.
+    Listing(Family, usize),
+    TagIndex,
+    SourceIndex,
+    EntityIndex(EntityKind),
+    Entity(usize),
+    Timeline,
+    Corrections,
+    Search,
+    Graph,
+    NotFound,
+    /// Every Atom feed, the sitemap and robots.txt.
+    Feeds,
+}
+
+/// The lists every page draws from, computed once per build.
+#[derive(Debug)]
+pub struct Lists {
+    /// Article indexes, newest first.
+    pub newest: Vec<usize>,
+    /// Tag → its articles, newest first.
+    pub tags: BTreeMap<String, Vec<usize>>,
+    /// Per source: its articles, newest first.
+    pub sources: Vec<Vec<usize>>,
+    /// Per entity: (article, mention) pairs, in article order.
+    pub by_entity: Vec<Vec<(usize, usize)>>,
+    /// Per entity: the articles it wrote (by `authors`), newest first.
+    pub authored: Vec<Vec<usize>>,
+}
+
+impl Lists {
+    pub fn new(archive: &Archive) -> Self {
+        let newest = archive.newest_first();
+        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut sources = vec![Vec::new(); archive.registry.sources.len()];
+        let mut authored = vec![Vec::new(); archive.registry.entities.len()];
+        for &index in &newest {
+            let article = &archive.articles[index];
+            for tag in &article.annotated.meta.tags {
+                tags.entry(tag.get_ref().clone()).or_default().push(index);
+            }
+            if let Some(source) = article.source {
+                sources[source].push(index);
+            }
+            let mut authors: Vec<usize> = article.authors.iter().flatten().copied().collect();
+            authors.sort_unstable();
+            authors.dedup();
+            for author in authors {
+                authored[author].push(index);
+            }
+        }
+        Self {
+            newest,
+            tags,
+            sources,
+            by_entity: archive.mentions_by_entity(),
+            authored,
+        }
+    }
+}
+
+/// Per article, a fingerprint of everything about it that another page can show:
+/// its own input files and what linking made of them (slug, title, mentions), plus
+/// the titles and paths its `[[id]]` links resolve to. Computed by whoever keeps
+/// builds apart (the incremental rebuild); a page never hashes article text itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArticlePrints(pub Vec<u64>);
+
+impl Pages<'_> {
+    /// Every unit of the site, in a fixed order.
+    pub fn units(&self) -> Vec<Unit> {
+        let archive = self.views.archive;
+        let per_page = archive.config.lists.per_page;
+        let mut units: Vec<Unit> = (0..archive.articles.len()).map(Unit::Article).collect();
+        let listing = |family: Family, len: usize| {
+            (1..=page_count(len, per_page)).map(move |n| Unit::Listing(family.clone(), n))
+        };
+        units.extend(listing(Family::Home, self.lists.newest.len()));
+        units.push(Unit::TagIndex);
+        for (tag, articles) in &self.lists.tags {
+            units.extend(listing(Family::Tag(tag.clone()), articles.len()));
+        }
+        units.push(Unit::SourceIndex);
+        for (s, articles) in self.lists.sources.iter().enumerate() {
+            units.extend(listing(Family::Source(s), articles.len()));
+        }
+        for kind in EntityKind::ALL {
+            units.push(Unit::EntityIndex(kind));
+        }
+        units.extend((0..archive.registry.entities.len()).map(Unit::Entity));
+        units.extend([
+            Unit::Timeline,
+            Unit::Corrections,
+            Unit::Search,
+            Unit::Graph,
+            Unit::NotFound,
+            Unit::Feeds,
+        ]);
+        units
+    }
+
+    /// A hash of everything `unit` shows, given each article's fingerprint. Two
+    /// builds of the same site (same config, registries, templates and static files)
+    /// render a unit identically when its fingerprint is the same.
+    pub fn fingerprint(&self, unit: &Unit, prints: &ArticlePrints) -> u64 {
+        let archive = self.views.archive;
+        let lists = &self.lists;
+        let prints = &prints.0;
+        let mut hasher = DefaultHasher::new();
+        unit.hash(&mut hasher);
+        let articles = |list: &mut dyn Iterator<Item = usize>, hasher: &mut DefaultHasher| {
+            for a in list {
+                (a, prints[a]).hash(hasher);
+            }
+        };
+        match unit {
+            Unit::Article(a) => {
+                let article = &archive.articles[*a];
+                prints[*a].hash(&mut hasher);
+                for related in &article.related {
+                    related.shared.hash(&mut hasher);
+                }
+                articles(
+                    &mut article
+                        .related
+                        .iter()
+                        .map(|r| r.article)
+                        .chain(article.see_also.iter().map(|l| l.article)),
+                    &mut hasher,
+                );
+                for link in &article.see_also {
+                    (&link.why, link.outgoing).hash(&mut hasher);
+                }
+            }
+            Unit::Listing(family, n) => {
+                let list = match family {
+                    Family::Home => lists.newest.as_slice(),
+                    Family::Tag(tag) => lists.tags.get(tag).map_or(&[][..], Vec::as_slice),
+                    Family::Source(s) => lists.sources[*s].as_slice(),
+                };
+                let per_page = archive.config.lists.per_page.max(1);
+                list.len().hash(&mut hasher);
+                articles(
+                    &mut list.iter().copied().skip((n - 1) * per_page).take(per_page),
+                    &mut hasher,
+                );
+            }
+            Unit::TagIndex => {
+                for (tag, list) in &lists.tags {
+                    (tag, list.len()).hash(&mut hasher);
+                }
+            }
+            Unit::SourceIndex => {
+                for list in &lists.sources {
+                    list.len().hash(&mut hasher);
+                }
+            }
+            Unit::EntityIndex(_) => {
+                for mentions in &lists.by_entity {
+                    distinct_articles(mentions).len().hash(&mut hasher);
+                }
+            }
+            Unit::Entity(e) => {
+                articles(
+                    &mut distinct_articles(&lists.by_entity[*e])
+                        .into_iter()
+                        .chain(lists.authored[*e].iter().copied()),
+                    &mut hasher,
+                );
+            }
+            Unit::Corrections => {
+                articles(
+                    &mut lists.newest.iter().copied().filter(|&a| {
+                        archive.articles[a].annotated.notes.iter().any(|n| {
+                            n.kind
+                                == crate::annotate::NoteType::Note(
+                                    crate::annotate::NoteKind::Correction,
+                                )
+                        })
+                    }),
+                    &mut hasher,
+                );
+            }
+            // They show every article (or nothing from articles at all): any change
+            // to an article changes them.
+            Unit::Timeline | Unit::Graph | Unit::Feeds => {
+                articles(&mut lists.newest.iter().copied(), &mut hasher);
+            }
+            Unit::Search | Unit::NotFound => {}
+        }
+        hasher.finish()
+    }
+}
