@@ -16,6 +16,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod progress;
+pub mod rebuild;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::annotate::{annotate_article, AnnotatedArticle};
 use crate::diagnostics::{Diagnostic, Report};
-use crate::link::{self, Archive, Registry};
+use crate::link::{self, Archive, LinkContext, LinkDiagnostics, Registry};
 use crate::load::{self, Project};
 use crate::progress::{Progress, Stage};
 use crate::render::{self, Rendered, Sink};
@@ -49,15 +49,47 @@ pub struct Built {
 /// Loads and checks a project without rendering: the archive plus every diagnostic.
 /// `Err` only when nothing could be assembled at all.
 pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive, Report), Report> {
+    let assembled = assemble_parts(root, options)?;
+    let report = assembled.report();
+    Ok((assembled.project, assembled.archive, report))
+}
+
+/// A loaded and linked project with its diagnostics kept by where they come from, so
+/// an incremental rebuild can replace one article's.
+pub(crate) struct Assembled {
+    pub(crate) project: Project,
+    pub(crate) archive: Archive,
+    pub(crate) context: LinkContext,
+    /// Parsing and anchoring, per article.
+    pub(crate) annotate: Vec<Vec<Diagnostic>>,
+    pub(crate) link: LinkDiagnostics,
+    /// The registries and orphan annotation files.
+    pub(crate) other: Vec<Diagnostic>,
+}
+
+impl Assembled {
+    /// Every diagnostic, sorted, with the text of the files they point into.
+    pub(crate) fn report(&self) -> Report {
+        let mut report = Report::default();
+        report.extend(self.other.iter().cloned());
+        report.extend(self.annotate.iter().flatten().cloned());
+        report.extend(self.link.all().cloned());
+        attach_sources(&self.project, &mut report);
+        report.sort();
+        report
+    }
+}
+
+pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Assembled, Report> {
     options.begin(Stage::Load);
     let mut project = load::load_project(root)?;
     if let Some(base_url) = &options.base_url {
         project.config.set_base_url(base_url);
     }
-    let mut report = Report::default();
-    let registry = load_registry(&project, &mut report);
+    let mut other = Report::default();
+    let registry = load_registry(&project, &mut other);
     options.begin(Stage::Annotate);
-    let results: Vec<(Option<AnnotatedArticle>, Vec<Diagnostic>)> = project
+    let (annotated, annotate): (Vec<AnnotatedArticle>, Vec<Vec<Diagnostic>>) = project
         .articles
         .par_iter()
         .map(|article| {
@@ -65,14 +97,9 @@ pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive
             options.advance(1);
             result
         })
-        .collect();
-    let mut annotated = Vec::with_capacity(results.len());
-    for (article, diagnostics) in results {
-        annotated.extend(article);
-        report.extend(diagnostics);
-    }
+        .unzip();
     for orphan in &project.orphan_annotations {
-        report.push(
+        other.push(
             Diagnostic::warning(
                 &orphan.path,
                 "annotation file has no article with the same name",
@@ -81,11 +108,16 @@ pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive
         );
     }
     options.begin(Stage::Link);
-    let (archive, diagnostics) = link::link(project.config.clone(), registry, annotated);
-    report.extend(diagnostics);
-    attach_sources(&project, &mut report);
-    report.sort();
-    Ok((project, archive, report))
+    let context = LinkContext::new(&registry);
+    let (archive, link) = link::link_with(&context, project.config.clone(), registry, annotated);
+    Ok(Assembled {
+        project,
+        archive,
+        context,
+        annotate,
+        link,
+        other: other.diagnostics,
+    })
 }
 
 /// Builds the site in memory. Errors (in any file) fail the build; warnings travel
@@ -167,7 +199,7 @@ fn load_registry(project: &Project, report: &mut Report) -> Registry {
 
 /// Gives the report the text of each file a diagnostic points into (only those: an
 /// archive of 100,000 annotation files need not be copied for a clean build).
-fn attach_sources(project: &Project, report: &mut Report) {
+pub(crate) fn attach_sources(project: &Project, report: &mut Report) {
     let mut wanted: Vec<std::path::PathBuf> =
         report.diagnostics.iter().map(|d| d.path.clone()).collect();
     wanted.sort();

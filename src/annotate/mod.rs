@@ -89,8 +89,8 @@ pub struct AnnotatedArticle {
 }
 
 /// Parses and anchors one article. Problems are returned as diagnostics; the article
-/// is returned whenever it can still be published (a bad quote drops only that note).
-pub fn annotate_article(source: &ArticleSource) -> (Option<AnnotatedArticle>, Vec<Diagnostic>) {
+/// is always returned, with what could be anchored (a bad quote drops only that note).
+pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     // A broken annotation file is reported, and the article still goes on with no
     // annotations: dropping it would make every `[[id]]` and `see_also` pointing at it
@@ -131,7 +131,7 @@ pub fn annotate_article(source: &ArticleSource) -> (Option<AnnotatedArticle>, Ve
         mentions,
         see_also: file.see_also,
     };
-    (Some(article), diagnostics)
+    (article, diagnostics)
 }
 
 /// Anchors quotes of one annotation file and turns failures into diagnostics.

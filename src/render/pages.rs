@@ -102,6 +102,31 @@ impl Pages<'_> {
         Ok(())
     }
 
+    /// Renders `units` in parallel, returning each unit's files.
+    pub fn render_each(&self, units: &[Unit]) -> Result<Vec<(Unit, Vec<OutputFile>)>, Report> {
+        let results: Vec<(Unit, Vec<Result<OutputFile, Report>>)> = units
+            .par_iter()
+            .map(|unit| (unit.clone(), self.render_unit(unit)))
+            .collect();
+        let mut report = Report::default();
+        let mut rendered = Vec::with_capacity(results.len());
+        for (unit, files) in results {
+            let mut ok = Vec::with_capacity(files.len());
+            for file in files {
+                match file {
+                    Ok(file) => ok.push(file),
+                    Err(failure) => report.merge(failure),
+                }
+            }
+            rendered.push((unit, ok));
+        }
+        if report.has_errors() {
+            report.sort();
+            return Err(report);
+        }
+        Ok(rendered)
+    }
+
     /// The files of one unit. Its context is built here, on the rendering thread,
     /// and dropped as soon as the page is rendered.
     fn render_unit(&self, unit: &Unit) -> Vec<Result<OutputFile, Report>> {

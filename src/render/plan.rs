@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use crate::link::{Archive, EntityKind};
+use crate::link::{wiki_links, Archive, EntityKind, Targets};
 
 use super::pages::{distinct_articles, page_count, Pages};
 
@@ -91,11 +91,49 @@ impl Lists {
 }
 
 /// Per article, a fingerprint of everything about it that another page can show:
-/// its own input files and what linking made of them (slug, title, mentions), plus
-/// the titles and paths its `[[id]]` links resolve to. Computed by whoever keeps
-/// builds apart (the incremental rebuild); a page never hashes article text itself.
+/// its own input files (whose hash the caller keeps, see [`ArticlePrints::compute`])
+/// and what linking made of them (slug, title), plus the titles and paths its
+/// `[[id]]` links resolve to. Mentions, authors and claimants follow from the input
+/// files and the registry, which an incremental rebuild never changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ArticlePrints(pub Vec<u64>);
+
+impl ArticlePrints {
+    /// `inputs[a]` is a hash of article `a`'s text and annotation file.
+    pub fn compute(archive: &Archive, inputs: &[u64]) -> Self {
+        use rayon::prelude::*;
+        let prints = archive
+            .articles
+            .par_iter()
+            .zip(inputs)
+            .map(|(article, input)| {
+                let mut hasher = DefaultHasher::new();
+                (input, &article.slug, &article.title).hash(&mut hasher);
+                let annotated = &article.annotated;
+                if let Some(summary) = &annotated.meta.summary {
+                    hash_links(summary, &archive.targets, &mut hasher);
+                }
+                for note in &annotated.notes {
+                    hash_links(note.body.get_ref(), &archive.targets, &mut hasher);
+                }
+                hasher.finish()
+            })
+            .collect();
+        Self(prints)
+    }
+}
+
+/// What the `[[id]]` links of a Markdown text resolve to (their text is the target's
+/// title, so a renamed article changes every page that links to it).
+fn hash_links(markdown: &str, targets: &Targets, hasher: &mut DefaultHasher) {
+    for (id, _) in wiki_links(markdown) {
+        id.hash(hasher);
+        targets
+            .get(id)
+            .map(|target| (&target.path, &target.title))
+            .hash(hasher);
+    }
+}
 
 impl Pages<'_> {
     /// Every unit of the site, in a fixed order.
@@ -169,6 +207,10 @@ impl Pages<'_> {
                     Family::Tag(tag) => lists.tags.get(tag).map_or(&[][..], Vec::as_slice),
                     Family::Source(s) => lists.sources[*s].as_slice(),
                 };
+                if let Family::Source(s) = family {
+                    let description = archive.registry.sources[*s].description.as_deref();
+                    hash_links(description.unwrap_or(""), &archive.targets, &mut hasher);
+                }
                 let per_page = archive.config.lists.per_page.max(1);
                 list.len().hash(&mut hasher);
                 articles(
@@ -192,6 +234,8 @@ impl Pages<'_> {
                 }
             }
             Unit::Entity(e) => {
+                let description = archive.registry.entities[*e].description.as_deref();
+                hash_links(description.unwrap_or(""), &archive.targets, &mut hasher);
                 articles(
                     &mut distinct_articles(&lists.by_entity[*e])
                         .into_iter()

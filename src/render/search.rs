@@ -98,8 +98,12 @@ pub struct Record {
 pub fn search_files(archive: &Archive) -> Result<Vec<OutputFile>, Report> {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
-    let records = records(&views);
-    let files = build_index(&archive.config.language, records).map_err(|e| {
+    index_files(&archive.config.language, records(&views))
+}
+
+/// The index of `records` (in that order) and Pagefind's scripts.
+pub fn index_files(language: &str, records: Vec<Record>) -> Result<Vec<OutputFile>, Report> {
+    let files = build_index(language, records).map_err(|e| {
         let mut report = Report::default();
         report.push(Diagnostic::error(
             "search/",
@@ -122,7 +126,7 @@ pub fn records(views: &Views<'_>) -> Vec<Record> {
     records
 }
 
-fn article_record(views: &Views<'_>, index: usize) -> Record {
+pub fn article_record(views: &Views<'_>, index: usize) -> Record {
     let archive = views.archive;
     let article = &archive.articles[index];
     let meta = &article.annotated.meta;
@@ -181,7 +185,7 @@ fn article_record(views: &Views<'_>, index: usize) -> Record {
 
 /// An entity page: found by its name, aliases and description; filtered as itself, so
 /// narrowing results to an entity keeps its own page among them.
-fn entity_record(views: &Views<'_>, e: usize) -> Record {
+pub fn entity_record(views: &Views<'_>, e: usize) -> Record {
     let entity = &views.archive.registry.entities[e];
     let mut content = entity.name.clone();
     if !entity.aliases.is_empty() {

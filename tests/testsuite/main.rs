@@ -8,6 +8,7 @@ mod check;
 mod deploy;
 mod diagnostics;
 mod entities;
+mod incremental;
 mod new;
 mod search;
 mod seeds;

@@ -1,0 +1,396 @@
+//! Incremental rebuilds, for `gloss serve`: a built site kept in memory with what it
+//! was built from, so that editing article or annotation files re-reads, re-parses
+//! and re-anchors only those files, relinks, and re-renders only the pages whose
+//! [fingerprint](crate::render::pages::Pages::fingerprint) changed.
+//!
+//! What is redone for an edit, and why it is enough:
+//!
+//! - `load`, `parse`, `annotate`: only the edited files; every other article's
+//!   document and diagnostics are kept.
+//! - `link`: only the edited articles are resolved again (plus, when a slug or title
+//!   changed, the articles that name it); slugs, backlinks and related articles are
+//!   recomputed for all ([`Archive::relink`]).
+//! - `render`: each unit of the site has a fingerprint of what it shows (built from a
+//!   per-article fingerprint of its files, slug, title and resolved `[[id]]` links);
+//!   only units whose fingerprint differs from the last render are rendered, and files
+//!   that no unit writes any more are removed.
+//! - search: the index is rebuilt from per-article records, of which only the edited
+//!   ones are made again; building it is slow at scale, so it is handed back as a
+//!   [`SearchJob`] for the caller to run in the background.
+//!
+//! Anything else (site.toml, the registries, templates, static files, an article or
+//! annotation file added or removed) rebuilds everything, as does the first change
+//! after such a rebuild failed. Either way the files are the same as a full build's
+//! (tests/testsuite/incremental.rs compares them after random edits).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::annotate::annotate_article;
+use crate::diagnostics::Report;
+use crate::load::{self, ArticleSource};
+use crate::render::assets::Assets;
+use crate::render::markdown::MarkdownRenderer;
+use crate::render::pages::with_pages;
+use crate::render::plan::{ArticlePrints, Lists, Unit};
+use crate::render::search::{self, Record};
+use crate::render::templates::Templates;
+use crate::render::views::Views;
+use crate::render::OutputFile;
+use crate::site::{assemble_parts, Assembled, BuildOptions};
+
+/// A built site and everything needed to rebuild part of it.
+pub struct Session {
+    root: PathBuf,
+    options: BuildOptions,
+    assembled: Assembled,
+    templates: Templates,
+    /// Per article: a hash of its text and annotation file.
+    inputs: Vec<u64>,
+    prints: ArticlePrints,
+    /// Each unit's fingerprint when it was last rendered, and the files it wrote.
+    rendered: HashMap<Unit, (u64, Vec<String>)>,
+    /// Search records per article (same order as the articles) and per entity.
+    article_records: Vec<Arc<Record>>,
+    entity_records: Vec<Arc<Record>>,
+    /// Set when a full rebuild failed: the next change must rebuild everything too.
+    needs_full: bool,
+}
+
+/// What a build or an update produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// New or changed files. After a full build: every file of the site, which
+    /// replaces the previous version whole.
+    pub written: Vec<OutputFile>,
+    /// Files of the previous version that are gone (after an incremental update).
+    pub removed: Vec<String>,
+    pub warnings: Report,
+    pub articles: usize,
+    /// Units rendered (pages, or an article page with its two companion files).
+    pub units_rendered: usize,
+    pub units_total: usize,
+    /// True when everything was rebuilt.
+    pub full: bool,
+    /// The search index, when it is out of date: run it and add its files (after
+    /// removing the old ones under `pagefind/`).
+    pub search: Option<SearchJob>,
+}
+
+/// Rebuilding the search index from records, which may take a while at scale.
+#[derive(Debug)]
+pub struct SearchJob {
+    language: String,
+    records: Vec<Arc<Record>>,
+}
+
+impl SearchJob {
+    /// The index files, all under [`search::BUNDLE_DIR`].
+    pub fn run(self) -> Result<Vec<OutputFile>, Report> {
+        let records = self.records.iter().map(|r| Record::clone(r)).collect();
+        search::index_files(&self.language, records)
+    }
+}
+
+impl Session {
+    /// Builds the whole site in memory.
+    pub fn start(root: &Path, options: &BuildOptions) -> Result<(Self, Outcome), Report> {
+        let assembled = assemble_parts(root, options)?;
+        let warnings = assembled.report();
+        if warnings.has_errors() {
+            return Err(warnings);
+        }
+        let archive = &assembled.archive;
+        let project = &assembled.project;
+        let assets = Assets::collect(&project.static_files, archive.config.base_path());
+        let templates = Templates::new(
+            &project.templates,
+            archive.config.base_path(),
+            assets.urls(),
+        )?;
+        let inputs: Vec<u64> = project.articles.par_iter().map(input_hash).collect();
+        let prints = ArticlePrints::compute(archive, &inputs);
+
+        let (rendered_units, units_total, rendered) =
+            with_pages(archive, &templates, |pages| -> Result<_, Report> {
+                let units = pages.units();
+                let rendered = pages.render_each(&units)?;
+                let map = rendered
+                    .iter()
+                    .map(|(unit, files)| {
+                        let print = pages.fingerprint(unit, &prints);
+                        (unit.clone(), (print, paths(files)))
+                    })
+                    .collect::<HashMap<_, _>>();
+                Ok((rendered, units.len(), map))
+            })?;
+        let (article_records, entity_records) = all_records(&assembled);
+        let mut written: Vec<OutputFile> = rendered_units
+            .into_iter()
+            .flat_map(|(_, files)| files)
+            .collect();
+        written.extend(assets.into_files());
+        let mut session = Self {
+            root: root.to_path_buf(),
+            options: options.clone(),
+            assembled,
+            templates,
+            inputs,
+            prints,
+            rendered,
+            article_records,
+            entity_records,
+            needs_full: false,
+        };
+        written.extend(session.search_job().run()?);
+        let outcome = Outcome {
+            written,
+            removed: Vec::new(),
+            warnings,
+            articles: session.assembled.archive.articles.len(),
+            units_rendered: units_total,
+            units_total,
+            full: true,
+            search: None,
+        };
+        Ok((session, outcome))
+    }
+
+    /// Brings the site up to date with the files in `changed` (relative to the
+    /// project root). Errors leave the files as they were: the next successful
+    /// update renders everything that changed since the last good one.
+    pub fn update(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Outcome, Report> {
+        let edits = if self.needs_full {
+            None
+        } else {
+            self.article_edits(changed)
+        };
+        let Some(edits) = edits else {
+            return self.rebuild_all();
+        };
+        self.apply_edits(edits)?;
+        let warnings = self.assembled.report();
+        if warnings.has_errors() {
+            return Err(warnings);
+        }
+        let mut outcome = self.render_changed()?;
+        outcome.warnings = warnings;
+        Ok(outcome)
+    }
+
+    /// The whole project again; a failure makes the next update a full one too.
+    fn rebuild_all(&mut self) -> Result<Outcome, Report> {
+        match Session::start(&self.root, &self.options) {
+            Ok((session, outcome)) => {
+                *self = session;
+                Ok(outcome)
+            }
+            Err(report) => {
+                self.needs_full = true;
+                Err(report)
+            }
+        }
+    }
+
+    /// For each changed path, the article it belongs to and whether it is the
+    /// annotation file; `None` when the change is anything but an edit of an
+    /// existing article's or annotation's contents.
+    fn article_edits(&self, changed: &BTreeSet<PathBuf>) -> Option<Vec<(usize, bool)>> {
+        let articles = &self.assembled.project.articles;
+        let mut edits = Vec::with_capacity(changed.len());
+        for path in changed {
+            if !self.root.join(path).is_file() {
+                return None;
+            }
+            let index = articles.iter().position(|a| {
+                a.source.path == *path || a.annotation.as_ref().is_some_and(|t| t.path == *path)
+            })?;
+            edits.push((index, articles[index].source.path != *path));
+        }
+        Some(edits)
+    }
+
+    /// Re-reads and re-annotates the edited articles and relinks.
+    fn apply_edits(&mut self, edits: Vec<(usize, bool)>) -> Result<(), Report> {
+        let project = &mut self.assembled.project;
+        let mut indexes: Vec<usize> = Vec::new();
+        for (index, is_annotation) in edits {
+            let article = &mut project.articles[index];
+            let file = if is_annotation {
+                article.annotation.as_mut()
+            } else {
+                Some(&mut article.source)
+            };
+            if let Some(file) = file {
+                let text =
+                    load::read_text(&self.root.join(&file.path), &file.path).map_err(|d| {
+                        self.needs_full = true;
+                        Report::from(d)
+                    })?;
+                file.text = text;
+            }
+            indexes.push(index);
+        }
+        indexes.sort_unstable();
+        indexes.dedup();
+        let annotated: Vec<_> = indexes
+            .par_iter()
+            .map(|&i| {
+                let (article, diagnostics) = annotate_article(&project.articles[i]);
+                (i, article, diagnostics, input_hash(&project.articles[i]))
+            })
+            .collect();
+        let mut changed = Vec::with_capacity(annotated.len());
+        for (index, article, diagnostics, input) in annotated {
+            self.assembled.annotate[index] = diagnostics;
+            self.inputs[index] = input;
+            changed.push((index, article));
+        }
+        let assembled = &mut self.assembled;
+        assembled
+            .archive
+            .relink(&assembled.context, changed, &mut assembled.link);
+        Ok(())
+    }
+
+    /// Renders the units whose fingerprint changed since they were last rendered.
+    fn render_changed(&mut self) -> Result<Outcome, Report> {
+        let archive = &self.assembled.archive;
+        let prints = ArticlePrints::compute(archive, &self.inputs);
+        let previous = &self.rendered;
+        let (rendered, next, units_total) =
+            with_pages(archive, &self.templates, |pages| -> Result<_, Report> {
+                let units = pages.units();
+                let prints_now: Vec<(Unit, u64)> = units
+                    .par_iter()
+                    .map(|unit| (unit.clone(), pages.fingerprint(unit, &prints)))
+                    .collect();
+                let stale: Vec<Unit> = prints_now
+                    .iter()
+                    .filter(|(unit, print)| previous.get(unit).map(|(p, _)| p) != Some(print))
+                    .map(|(unit, _)| unit.clone())
+                    .collect();
+                let rendered = pages.render_each(&stale)?;
+                Ok((rendered, prints_now, units.len()))
+            })?;
+
+        let mut fresh: HashMap<Unit, Vec<String>> = rendered
+            .iter()
+            .map(|(unit, files)| (unit.clone(), paths(files)))
+            .collect();
+        let mut map = HashMap::with_capacity(next.len());
+        let mut maybe_removed: Vec<String> = Vec::new();
+        let live: HashSet<&Unit> = next.iter().map(|(unit, _)| unit).collect();
+        for (unit, (_, old_paths)) in previous {
+            if !live.contains(unit) || fresh.contains_key(unit) {
+                maybe_removed.extend(old_paths.iter().cloned());
+            }
+        }
+        for (unit, print) in next {
+            let paths = match fresh.remove(&unit) {
+                Some(paths) => paths,
+                None => previous
+                    .get(&unit)
+                    .map(|(_, paths)| paths.clone())
+                    .unwrap_or_default(),
+            };
+            map.insert(unit, (print, paths));
+        }
+        let units_rendered = rendered.len();
+        let written: Vec<OutputFile> = rendered.into_iter().flat_map(|(_, f)| f).collect();
+        let written_paths: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
+        let mut removed: Vec<String> = maybe_removed
+            .into_iter()
+            .filter(|p| !written_paths.contains(p.as_str()))
+            .collect();
+        removed.sort();
+        removed.dedup();
+
+        let search = self.refresh_records(&prints);
+        self.rendered = map;
+        self.prints = prints;
+        Ok(Outcome {
+            written,
+            removed,
+            warnings: Report::default(),
+            articles: self.assembled.archive.articles.len(),
+            units_rendered,
+            units_total,
+            full: false,
+            search,
+        })
+    }
+
+    /// Makes the search records of articles whose fingerprint changed again, and
+    /// returns the index job if any did.
+    fn refresh_records(&mut self, prints: &ArticlePrints) -> Option<SearchJob> {
+        let changed: Vec<usize> = (0..prints.0.len())
+            .filter(|&i| self.prints.0.get(i) != Some(&prints.0[i]))
+            .collect();
+        if changed.is_empty() {
+            return None;
+        }
+        let archive = &self.assembled.archive;
+        let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
+        let views = Views::new(archive, &markdown);
+        let records: Vec<(usize, Record)> = changed
+            .par_iter()
+            .map(|&i| (i, search::article_record(&views, i)))
+            .collect();
+        for (i, record) in records {
+            self.article_records[i] = Arc::new(record);
+        }
+        Some(self.search_job())
+    }
+
+    /// The search index job for the current records: articles newest first, then
+    /// entities (the order a full build indexes them in).
+    fn search_job(&self) -> SearchJob {
+        let archive = &self.assembled.archive;
+        let newest = Lists::new(archive).newest;
+        let records = newest
+            .iter()
+            .map(|&i| Arc::clone(&self.article_records[i]))
+            .chain(self.entity_records.iter().cloned())
+            .collect();
+        SearchJob {
+            language: archive.config.language.clone(),
+            records,
+        }
+    }
+}
+
+/// Every search record, per article and per entity.
+fn all_records(assembled: &Assembled) -> (Vec<Arc<Record>>, Vec<Arc<Record>>) {
+    let archive = &assembled.archive;
+    let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
+    let views = Views::new(archive, &markdown);
+    let articles = (0..archive.articles.len())
+        .into_par_iter()
+        .map(|i| Arc::new(search::article_record(&views, i)))
+        .collect();
+    let entities = (0..archive.registry.entities.len())
+        .map(|e| Arc::new(search::entity_record(&views, e)))
+        .collect();
+    (articles, entities)
+}
+
+fn paths(files: &[OutputFile]) -> Vec<String> {
+    files.iter().map(|f| f.path.clone()).collect()
+}
+
+/// A hash of an article's own files.
+fn input_hash(article: &ArticleSource) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    article.source.text.hash(&mut hasher);
+    article
+        .annotation
+        .as_ref()
+        .map(|a| &a.text)
+        .hash(&mut hasher);
+    hasher.finish()
+}

@@ -1,0 +1,371 @@
+//! Incremental rebuilds (`gloss::rebuild::Session`, what `gloss serve` uses) give the
+//! same files as a full build, after every one of a series of random edits.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gloss::rebuild::{Outcome, Session};
+use gloss::site::{self, BuildOptions};
+
+use crate::support::Archive;
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// The site as the session holds it: the first build's files with every update
+/// applied, search index included.
+struct Tracked {
+    files: Files,
+}
+
+impl Tracked {
+    fn apply(&mut self, outcome: Outcome) {
+        if outcome.full {
+            self.files.clear();
+        }
+        for path in &outcome.removed {
+            self.files.remove(path);
+        }
+        for file in outcome.written {
+            self.files.insert(file.path, file.contents);
+        }
+        if let Some(search) = outcome.search {
+            let index = search.run().expect("search index");
+            self.files.retain(|path, _| !path.starts_with("pagefind/"));
+            for file in index {
+                self.files.insert(file.path, file.contents);
+            }
+        }
+    }
+}
+
+fn full_build(root: &Path) -> Files {
+    let built = site::build(root, &BuildOptions::default()).expect("full build");
+    built
+        .rendered
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect()
+}
+
+/// Fails with the paths that differ (not the contents: pages are long).
+fn assert_same(incremental: &Files, full: &Files, step: &str) {
+    let only_incremental: Vec<&String> = incremental
+        .keys()
+        .filter(|p| !full.contains_key(*p))
+        .collect();
+    let only_full: Vec<&String> = full
+        .keys()
+        .filter(|p| !incremental.contains_key(*p))
+        .collect();
+    let different: Vec<&String> = full
+        .iter()
+        .filter(|(p, contents)| incremental.get(*p).is_some_and(|c| c != *contents))
+        .map(|(p, _)| p)
+        .collect();
+    assert!(
+        only_incremental.is_empty() && only_full.is_empty() && different.is_empty(),
+        "after {step}: incremental and full builds differ\n  only incremental: {only_incremental:?}\n  only full: {only_full:?}\n  different: {different:?}"
+    );
+}
+
+/// A small deterministic PRNG (xorshift64*), so a failure can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).expect("small")
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// The seeds with two articles a page, so that date and tag edits move cards across
+/// page boundaries.
+fn project() -> Archive {
+    Archive::seeds().edit("site.toml", |text| {
+        format!("{text}\n[lists]\nper_page = 2\n")
+    })
+}
+
+fn stems(root: &Path) -> Vec<String> {
+    let mut stems: Vec<String> = fs::read_dir(root.join("seeds"))
+        .expect("seeds")
+        .filter_map(|e| {
+            let path = e.expect("entry").path();
+            (path.extension()? == "txt")
+                .then(|| path.file_stem()?.to_str().map(str::to_owned))
+                .flatten()
+        })
+        .collect();
+    stems.sort();
+    stems
+}
+
+/// One random edit of an annotation or article file; returns the path it wrote.
+fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
+    let stems = stems(root);
+    let stem = rng.pick(&stems).clone();
+    let other = rng.pick(&stems).clone();
+    let relative = PathBuf::from(format!("seeds/{stem}.toml"));
+    let path = root.join(&relative);
+    let mut table: toml::Table = fs::read_to_string(&path)
+        .expect("annotation")
+        .parse()
+        .expect("annotation parses");
+    let article = table
+        .entry("article")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        .as_table_mut()
+        .expect("[article] table");
+    match rng.below(10) {
+        0 => {
+            article.insert("title".into(), format!("Edited title {step}").into());
+        }
+        1 => {
+            article.insert("slug".into(), format!("edited-{step}").into());
+        }
+        2 => {
+            let date = format!(
+                "20{:02}-{:02}-{:02}",
+                10 + rng.below(15),
+                1 + rng.below(12),
+                1 + rng.below(28)
+            );
+            article.insert(
+                "published".into(),
+                toml::Value::Datetime(date.parse().expect("date")),
+            );
+        }
+        3 => {
+            let pool = [
+                "alpha",
+                "beta",
+                "gamma",
+                "japanese-volunteers",
+                "state-media",
+            ];
+            let tags: Vec<toml::Value> = pool
+                .iter()
+                .filter(|_| rng.below(2) == 0)
+                .map(|t| toml::Value::from(*t))
+                .collect();
+            article.insert("tags".into(), toml::Value::Array(tags));
+        }
+        4 => {
+            article.insert(
+                "summary".into(),
+                format!("Compare [[{other}]], with [[daisaku-kaneko]] (edit {step}).").into(),
+            );
+        }
+        5 => {
+            let source = *rng.pick(&["rt", "friday-digital"]);
+            article.insert("source".into(), source.into());
+        }
+        6 => {
+            if rng.below(2) == 0 && other != stem {
+                let mut link = toml::Table::new();
+                link.insert("article".into(), other.clone().into());
+                link.insert("why".into(), format!("Same story (edit {step})").into());
+                table.insert(
+                    "see_also".into(),
+                    toml::Value::Array(vec![toml::Value::Table(link)]),
+                );
+            } else {
+                table.remove("see_also");
+            }
+        }
+        7 => {
+            if let Some(notes) = table.get_mut("note").and_then(toml::Value::as_array_mut) {
+                if !notes.is_empty() {
+                    let index = rng.below(notes.len());
+                    notes.remove(index);
+                }
+            }
+        }
+        8 => {
+            if let Some(notes) = table.get_mut("note").and_then(toml::Value::as_array_mut) {
+                if let Some(note) = notes.first_mut().and_then(toml::Value::as_table_mut) {
+                    note.insert(
+                        "body".into(),
+                        format!("Rewritten in edit {step}; see [[{other}]].").into(),
+                    );
+                }
+            }
+        }
+        _ => {
+            // The article text itself: a new paragraph that mentions a person.
+            let text_path = PathBuf::from(format!("seeds/{stem}.txt"));
+            let mut text = fs::read_to_string(root.join(&text_path)).expect("article");
+            text.push_str(&format!(
+                "\nDaisaku Kaneko was quoted again in edit {step}.\n"
+            ));
+            fs::write(root.join(&text_path), text).expect("write article");
+            return text_path;
+        }
+    }
+    fs::write(&path, toml::to_string(&table).expect("serialise")).expect("write annotation");
+    relative
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_after_random_edits() {
+    let project = project();
+    let root = project.root().to_path_buf();
+    let options = BuildOptions::default();
+    let (mut session, first) = Session::start(&root, &options).expect("first build");
+    let mut tracked = Tracked {
+        files: Files::new(),
+    };
+    tracked.apply(first);
+    assert_same(&tracked.files, &full_build(&root), "the first build");
+
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    let mut incremental_updates = 0;
+    for step in 1..=24 {
+        let path = random_edit(&mut rng, &root, step);
+        let changed = BTreeSet::from([path.clone()]);
+        let outcome = match session.update(&changed) {
+            Ok(outcome) => outcome,
+            // An edit can make the archive invalid (two articles given the same slug
+            // by chance, say); a full build must then fail too.
+            Err(report) => {
+                assert!(
+                    site::build(&root, &options).is_err(),
+                    "step {step} ({}): the update failed but a full build works:\n{}",
+                    path.display(),
+                    report.to_plain_text()
+                );
+                continue;
+            }
+        };
+        if !outcome.full {
+            incremental_updates += 1;
+        }
+        tracked.apply(outcome);
+        assert_same(
+            &tracked.files,
+            &full_build(&root),
+            &format!("step {step} ({})", path.display()),
+        );
+    }
+    assert!(
+        incremental_updates >= 20,
+        "most edits should take the incremental path, {incremental_updates} did"
+    );
+}
+
+#[test]
+fn a_broken_file_fails_the_update_and_fixing_it_recovers() {
+    let project = project();
+    let root = project.root().to_path_buf();
+    let options = BuildOptions::default();
+    let (mut session, first) = Session::start(&root, &options).expect("first build");
+    let mut tracked = Tracked {
+        files: Files::new(),
+    };
+    tracked.apply(first);
+
+    let stem = &stems(&root)[1];
+    let relative = PathBuf::from(format!("seeds/{stem}.toml"));
+    let good = fs::read_to_string(root.join(&relative)).expect("annotation");
+    let changed = BTreeSet::from([relative.clone()]);
+
+    fs::write(root.join(&relative), format!("[article\n{good}")).expect("break");
+    let report = session
+        .update(&changed)
+        .expect_err("a TOML syntax error fails");
+    assert!(report
+        .to_plain_text()
+        .contains(&relative.display().to_string()));
+
+    // Fixed, with a new title: the page and every list showing it change.
+    let fixed: String = good
+        .lines()
+        .map(|line| {
+            if line.starts_with("title = ") {
+                "title = \"Fixed and renamed\"".to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert_ne!(fixed, good, "the seed has a title line to change");
+    fs::write(root.join(&relative), fixed).expect("fix");
+    let outcome = session.update(&changed).expect("the fixed file builds");
+    assert!(
+        !outcome.full,
+        "fixing an annotation file is an incremental update"
+    );
+    tracked.apply(outcome);
+    assert_same(&tracked.files, &full_build(&root), "the fix");
+}
+
+#[test]
+fn editing_one_note_renders_only_the_pages_that_show_it() {
+    let project = project();
+    let root = project.root().to_path_buf();
+    let (mut session, first) = Session::start(&root, &BuildOptions::default()).expect("build");
+    let total = first.units_total;
+    let stem = &stems(&root)[2];
+    let relative = PathBuf::from(format!("seeds/{stem}.toml"));
+    let text = fs::read_to_string(root.join(&relative)).expect("annotation");
+    // A note body: a change only the article page (and the whole-archive pages:
+    // timeline, graph, feeds) can show.
+    let edited = text.replacen("body = \"The SDF", "body = \"Edited. The SDF", 1);
+    assert_ne!(edited, text, "the seed has a one-line note body to edit");
+    fs::write(root.join(&relative), edited).expect("edit");
+    let outcome = session
+        .update(&BTreeSet::from([relative.clone()]))
+        .expect("update");
+    assert!(!outcome.full);
+    assert!(
+        outcome.units_rendered > 0 && outcome.units_rendered * 3 < total,
+        "rendered {} of {total} units for one note body",
+        outcome.units_rendered
+    );
+    assert!(outcome
+        .written
+        .iter()
+        .any(|f| f.path.ends_with("index.html")
+            && f.path.starts_with("articles/")
+            && String::from_utf8_lossy(&f.contents).contains("Edited. ")));
+    assert!(
+        outcome.search.is_some(),
+        "the note text is searchable, so the index is stale"
+    );
+}
+
+#[test]
+fn a_new_article_file_rebuilds_everything() {
+    let project = project();
+    let root = project.root().to_path_buf();
+    let (mut session, _) = Session::start(&root, &BuildOptions::default()).expect("build");
+    let relative = PathBuf::from("seeds/zzz_new.txt");
+    fs::write(
+        root.join(&relative),
+        "A new article\n\nDaisaku Kaneko spoke.\n",
+    )
+    .expect("new");
+    let outcome = session.update(&BTreeSet::from([relative])).expect("update");
+    assert!(outcome.full);
+    let mut tracked = Tracked {
+        files: Files::new(),
+    };
+    tracked.apply(outcome);
+    assert!(tracked
+        .files
+        .contains_key("articles/a-new-article/index.html"));
+    assert_same(&tracked.files, &full_build(&root), "adding an article");
+}
