@@ -134,7 +134,7 @@ impl Session {
             .flat_map(|(_, files)| files)
             .collect();
         written.extend(assets.into_files());
-        let mut session = Self {
+        let session = Self {
             root: root.to_path_buf(),
             options: options.clone(),
             assembled,

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use crate::render::Rendered;
+use crate::rebuild::Outcome;
+use crate::render::search::BUNDLE_DIR;
+use crate::render::OutputFile;
 
 /// One version of the site. Never changed once made: a rebuild makes a new one.
 #[derive(Debug, Default)]
@@ -18,17 +20,42 @@ pub(crate) struct SiteState {
 }
 
 impl SiteState {
-    /// A freshly built site, without errors.
-    pub(crate) fn from_rendered(rendered: Rendered, build_id: String) -> Self {
-        let files = rendered
-            .files
-            .into_iter()
-            .map(|file| (file.path, Arc::from(file.contents)))
-            .collect();
+    /// The next version: after a full build its files replace these whole; after an
+    /// incremental one they are these with the changed files swapped in.
+    pub(crate) fn updated(&self, outcome: Outcome, build_id: String) -> Self {
+        let mut files = if outcome.full {
+            HashMap::with_capacity(outcome.written.len())
+        } else {
+            self.files.clone()
+        };
+        for path in &outcome.removed {
+            files.remove(path);
+        }
+        for file in outcome.written {
+            files.insert(file.path, Arc::from(file.contents));
+        }
         Self {
             files,
             error: None,
             build_id,
+        }
+    }
+
+    /// The same version with a new search index (its old files removed).
+    pub(crate) fn with_search_index(&self, index: Vec<OutputFile>) -> Self {
+        let mut files: HashMap<String, Arc<[u8]>> = self
+            .files
+            .iter()
+            .filter(|(path, _)| !path.starts_with(BUNDLE_DIR))
+            .map(|(path, contents)| (path.clone(), Arc::clone(contents)))
+            .collect();
+        for file in index {
+            files.insert(file.path, Arc::from(file.contents));
+        }
+        Self {
+            files,
+            error: self.error.clone(),
+            build_id: self.build_id.clone(),
         }
     }
 
@@ -81,6 +108,14 @@ impl SharedSite {
     pub(crate) fn current(&self) -> Arc<SiteState> {
         // A panic elsewhere while holding the lock cannot leave a half-written Arc.
         Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Makes the next version from the current one, holding the lock throughout so
+    /// that two writers (a rebuild and the search indexer) cannot lose each other's
+    /// change.
+    pub(crate) fn modify(&self, next: impl FnOnce(&SiteState) -> SiteState) {
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
+        *current = Arc::new(next(&current));
     }
 
     pub(crate) fn replace(&self, next: SiteState) {

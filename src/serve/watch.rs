@@ -10,8 +10,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
@@ -20,7 +21,8 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use crate::config::Config;
 use crate::diagnostics::Report;
 use crate::load::CONFIG_FILE;
-use crate::site::{self, BuildOptions};
+use crate::rebuild::{Outcome, SearchJob, Session};
+use crate::site::BuildOptions;
 
 use super::events::Broadcaster;
 use super::state::{SharedSite, SiteState};
@@ -33,6 +35,12 @@ pub(crate) struct Builder {
     quiet: bool,
     run_id: String,
     generation: u64,
+    /// The built site and what it was built from, for incremental rebuilds; `None`
+    /// until a full build has worked.
+    session: Option<Session>,
+    /// Numbers search index jobs: one that finishes after a newer one has started (or
+    /// after a full rebuild) is thrown away.
+    search_generation: Arc<AtomicU64>,
     /// The previous build's warnings, so unchanged ones are not printed again and again.
     last_warnings: Vec<String>,
 }
@@ -45,49 +53,63 @@ impl Builder {
             quiet,
             run_id,
             generation: 0,
+            session: None,
+            search_generation: Arc::new(AtomicU64::new(0)),
             last_warnings: Vec::new(),
         }
     }
 
     /// The first build: a failure still gives something to serve (a placeholder page
     /// with the errors over it).
-    pub(crate) fn first_build(&mut self, site: &SharedSite) {
+    pub(crate) fn first_build(&mut self, site: &Arc<SharedSite>) {
         self.build(site, None);
     }
 
-    /// Builds the site and swaps it in. On failure the last good files stay and the
-    /// errors go over them. Returns the id of the new version.
+    /// Builds the site (incrementally when it can) and swaps it in. On failure the
+    /// last good files stay and the errors go over them. Returns the id of the new
+    /// version.
     pub(crate) fn build(
         &mut self,
-        site: &SharedSite,
+        site: &Arc<SharedSite>,
         changed: Option<&BTreeSet<PathBuf>>,
     ) -> String {
         self.generation += 1;
         let build_id = format!("{}-{}", self.run_id, self.generation);
         let started = Instant::now();
-        let options = BuildOptions {
-            base_url: Some(self.base_url.clone()),
-            ..BuildOptions::default()
+        let result = match (&mut self.session, changed) {
+            (Some(session), Some(changed)) => session.update(changed),
+            _ => {
+                let options = BuildOptions {
+                    base_url: Some(self.base_url.clone()),
+                    ..BuildOptions::default()
+                };
+                Session::start(&self.root, &options).map(|(session, outcome)| {
+                    self.session = Some(session);
+                    outcome
+                })
+            }
         };
-        let result = site::build(&self.root, &options);
         let elapsed = started.elapsed();
         match result {
-            Ok(built) => {
-                self.show_warnings(&built.warnings);
+            Ok(mut outcome) => {
+                self.show_warnings(&outcome.warnings);
                 if !self.quiet {
-                    eprintln!(
-                        "{}",
-                        success_line(changed, built.articles, built.rendered.files.len(), elapsed)
-                    );
+                    eprintln!("{}", success_line(changed, &outcome, elapsed));
                 }
-                site.replace(SiteState::from_rendered(built.rendered, build_id.clone()));
+                let search = outcome.search.take();
+                let id = build_id.clone();
+                site.modify(|current| current.updated(outcome, id));
+                let job = self.search_generation.fetch_add(1, Ordering::SeqCst) + 1;
+                if let Some(search) = search {
+                    self.index_in_background(search, job, site);
+                }
             }
             Err(report) => {
                 report.emit_to_stderr();
                 self.last_warnings.clear();
                 let error = report.to_plain_text();
                 let current = site.current();
-                let next = if changed.is_none() {
+                let next = if current.build_id.is_empty() {
                     eprintln!("error: the site could not be built ({}); serving an error page until it is fixed", report.summary());
                     SiteState::placeholder(error, build_id.clone())
                 } else {
@@ -103,6 +125,35 @@ impl Builder {
         build_id
     }
 
+    /// Rebuilds the search index on a thread of its own (it takes seconds on a large
+    /// archive) and swaps its files in when done, unless a newer job has started.
+    fn index_in_background(&self, search: SearchJob, job: u64, site: &Arc<SharedSite>) {
+        let site = Arc::clone(site);
+        let latest = Arc::clone(&self.search_generation);
+        let quiet = self.quiet;
+        let spawned = std::thread::Builder::new()
+            .name("gloss-search".to_owned())
+            .spawn(move || {
+                let started = Instant::now();
+                match search.run() {
+                    Ok(files) if latest.load(Ordering::SeqCst) == job => {
+                        site.modify(|current| current.with_search_index(files));
+                        if !quiet {
+                            eprintln!(
+                                "search index updated in {} ms",
+                                started.elapsed().as_millis()
+                            );
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(report) => report.emit_to_stderr(),
+                }
+            });
+        if let Err(error) = spawned {
+            eprintln!("warning: cannot start the search indexer: {error}");
+        }
+    }
+
     /// Prints warnings when they differ from the last build's.
     fn show_warnings(&mut self, warnings: &Report) {
         let lines = warnings.short_lines();
@@ -113,25 +164,36 @@ impl Builder {
     }
 }
 
-/// "built 5 articles (212 files) in 43 ms" or "rebuilt in 43 ms (seeds/x.toml changed)".
+/// "built 5 articles (212 files) in 43 ms" or "rebuilt 3 of 212 pages in 43 ms
+/// (seeds/x.toml changed)".
 fn success_line(
     changed: Option<&BTreeSet<PathBuf>>,
-    articles: usize,
-    files: usize,
+    outcome: &Outcome,
     elapsed: Duration,
 ) -> String {
     let ms = elapsed.as_millis();
-    match changed {
-        None => format!("built {articles} articles ({files} files) in {ms} ms"),
-        Some(changed) if changed.len() == 1 => {
-            let file = changed
-                .iter()
-                .next()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default();
-            format!("rebuilt in {ms} ms ({file} changed)")
+    let what = match changed {
+        Some(changed) if changed.len() == 1 => changed
+            .iter()
+            .next()
+            .map(|p| format!("{} changed", p.display()))
+            .unwrap_or_default(),
+        Some(changed) => format!("{} files changed", changed.len()),
+        None => {
+            return format!(
+                "built {} articles ({} files) in {ms} ms",
+                outcome.articles,
+                outcome.written.len()
+            )
         }
-        Some(changed) => format!("rebuilt in {ms} ms ({} files changed)", changed.len()),
+    };
+    if outcome.full {
+        format!("rebuilt everything in {ms} ms ({what})")
+    } else {
+        format!(
+            "rebuilt {} of {} pages in {ms} ms ({what})",
+            outcome.units_rendered, outcome.units_total
+        )
     }
 }
 
@@ -198,7 +260,7 @@ impl Watcher {
     pub(crate) fn run(
         mut self,
         builder: &mut Builder,
-        site: &SharedSite,
+        site: &Arc<SharedSite>,
         events: &Broadcaster,
         stop: &AtomicBool,
     ) {
@@ -389,17 +451,30 @@ mod tests {
         let two: BTreeSet<PathBuf> =
             [PathBuf::from("seeds/a.toml"), PathBuf::from("site.toml")].into();
         let ms = Duration::from_millis(43);
+        let outcome = |full: bool| Outcome {
+            written: vec![crate::render::OutputFile {
+                path: "index.html".into(),
+                contents: Vec::new(),
+            }],
+            removed: Vec::new(),
+            warnings: Report::default(),
+            articles: 5,
+            units_rendered: 3,
+            units_total: 90,
+            full,
+            search: None,
+        };
         assert_eq!(
-            success_line(Some(&one), 5, 9, ms),
-            "rebuilt in 43 ms (seeds/a.toml changed)"
+            success_line(Some(&one), &outcome(false), ms),
+            "rebuilt 3 of 90 pages in 43 ms (seeds/a.toml changed)"
         );
         assert_eq!(
-            success_line(Some(&two), 5, 9, ms),
-            "rebuilt in 43 ms (2 files changed)"
+            success_line(Some(&two), &outcome(true), ms),
+            "rebuilt everything in 43 ms (2 files changed)"
         );
         assert_eq!(
-            success_line(None, 5, 9, ms),
-            "built 5 articles (9 files) in 43 ms"
+            success_line(None, &outcome(true), ms),
+            "built 5 articles (1 files) in 43 ms"
         );
     }
 
