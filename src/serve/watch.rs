@@ -76,18 +76,17 @@ impl Builder {
         self.generation += 1;
         let build_id = format!("{}-{}", self.run_id, self.generation);
         let started = Instant::now();
-        let result = match (&mut self.session, changed) {
-            (Some(session), Some(changed)) => session.update(changed),
-            _ => {
-                let options = BuildOptions {
-                    base_url: Some(self.base_url.clone()),
-                    ..BuildOptions::default()
-                };
-                Session::start(&self.root, &options).map(|(session, outcome)| {
-                    self.session = Some(session);
-                    outcome
-                })
-            }
+        let result = if let (Some(session), Some(changed)) = (&mut self.session, changed) {
+            session.update(changed)
+        } else {
+            let options = BuildOptions {
+                base_url: Some(self.base_url.clone()),
+                ..BuildOptions::default()
+            };
+            Session::start(&self.root, &options).map(|(session, outcome)| {
+                self.session = Some(session);
+                outcome
+            })
         };
         let elapsed = started.elapsed();
         match result {
