@@ -2,6 +2,7 @@
 //! same files as a full build, after every one of a series of random edits.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -114,9 +115,9 @@ fn stems(root: &Path) -> Vec<String> {
 
 /// One random edit of an annotation or article file; returns the path it wrote.
 fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
-    let stems = stems(root);
-    let stem = rng.pick(&stems).clone();
-    let other = rng.pick(&stems).clone();
+    let all = stems(root);
+    let stem = rng.pick(&all).clone();
+    let other = rng.pick(&all).clone();
     let relative = PathBuf::from(format!("seeds/{stem}.toml"));
     let path = root.join(&relative);
     let mut table: toml::Table = fs::read_to_string(&path)
@@ -207,9 +208,11 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
             // The article text itself: a new paragraph that mentions a person.
             let text_path = PathBuf::from(format!("seeds/{stem}.txt"));
             let mut text = fs::read_to_string(root.join(&text_path)).expect("article");
-            text.push_str(&format!(
-                "\nDaisaku Kaneko was quoted again in edit {step}.\n"
-            ));
+            let _ = writeln!(
+                text,
+                "
+Daisaku Kaneko was quoted again in edit {step}."
+            );
             fs::write(root.join(&text_path), text).expect("write article");
             return text_path;
         }
