@@ -114,7 +114,7 @@ fn stems(root: &Path) -> Vec<String> {
 }
 
 /// One random edit of an annotation or article file; returns the path it wrote.
-fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
+fn random_edit(rng: &mut Rng, root: &Path, edit: usize) -> PathBuf {
     let all = stems(root);
     let stem = rng.pick(&all).clone();
     let other = rng.pick(&all).clone();
@@ -131,10 +131,10 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
         .expect("[article] table");
     match rng.below(10) {
         0 => {
-            article.insert("title".into(), format!("Edited title {step}").into());
+            article.insert("title".into(), format!("Edited title {edit}").into());
         }
         1 => {
-            article.insert("slug".into(), format!("edited-{step}").into());
+            article.insert("slug".into(), format!("edited-{edit}").into());
         }
         2 => {
             let date = format!(
@@ -166,7 +166,7 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
         4 => {
             article.insert(
                 "summary".into(),
-                format!("Compare [[{other}]], with [[daisaku-kaneko]] (edit {step}).").into(),
+                format!("Compare [[{other}]], with [[daisaku-kaneko]] (edit {edit}).").into(),
             );
         }
         5 => {
@@ -177,7 +177,7 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
             if rng.below(2) == 0 && other != stem {
                 let mut link = toml::Table::new();
                 link.insert("article".into(), other.clone().into());
-                link.insert("why".into(), format!("Same story (edit {step})").into());
+                link.insert("why".into(), format!("Same story (edit {edit})").into());
                 table.insert(
                     "see_also".into(),
                     toml::Value::Array(vec![toml::Value::Table(link)]),
@@ -199,7 +199,7 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
                 if let Some(note) = notes.first_mut().and_then(toml::Value::as_table_mut) {
                     note.insert(
                         "body".into(),
-                        format!("Rewritten in edit {step}; see [[{other}]].").into(),
+                        format!("Rewritten in edit {edit}; see [[{other}]].").into(),
                     );
                 }
             }
@@ -208,11 +208,7 @@ fn random_edit(rng: &mut Rng, root: &Path, step: usize) -> PathBuf {
             // The article text itself: a new paragraph that mentions a person.
             let text_path = PathBuf::from(format!("seeds/{stem}.txt"));
             let mut text = fs::read_to_string(root.join(&text_path)).expect("article");
-            let _ = writeln!(
-                text,
-                "
-Daisaku Kaneko was quoted again in edit {step}."
-            );
+            let _ = writeln!(text, "\nDaisaku Kaneko was quoted again in edit {edit}.");
             fs::write(root.join(&text_path), text).expect("write article");
             return text_path;
         }
