@@ -279,8 +279,11 @@ impl Archive {
             let ids: Vec<&str> = self.articles.iter().map(Article::id).collect();
             self.targets = Targets::new(&ids, &slugs, &titles, &self.registry);
         }
+        // Related articles depend only on which entities each article mentions: when
+        // no edit changed that, the ranking is kept as it was.
+        let mut entities_changed = false;
         for (index, annotated, slug, title, invalid) in resolved {
-            let (article, mut found) = resolve_article(
+            let (mut article, mut found) = resolve_article(
                 annotated,
                 slug,
                 title,
@@ -289,7 +292,13 @@ impl Archive {
                 &self.targets,
             );
             found.extend(invalid);
-            self.articles[index] = article;
+            let old = &mut self.articles[index];
+            if related::distinct_entities(&article) == related::distinct_entities(old) {
+                article.related = std::mem::take(&mut old.related);
+            } else {
+                entities_changed = true;
+            }
+            *old = article;
             diagnostics.per_article[index] = found;
         }
         diagnostics.duplicates =
@@ -297,7 +306,10 @@ impl Archive {
         for article in &mut self.articles {
             article.see_also.retain(|link| link.outgoing);
         }
-        finish_cross_references(&mut self.articles, self.registry.entities.len());
+        add_backlinks(&mut self.articles);
+        if entities_changed {
+            related::rank(&mut self.articles, self.registry.entities.len());
+        }
     }
 }
 

@@ -2,6 +2,8 @@
 //! rarity (inverse document frequency), so an entity every article mentions links
 //! nothing. Computed through an inverted index (entity → articles), never all pairs.
 
+use rayon::prelude::*;
+
 use super::Article;
 
 /// How many related articles a page lists.
@@ -44,44 +46,66 @@ pub fn rank(articles: &mut [Article], entity_count: usize) {
             }
         })
         .collect();
-    let mut scores = vec![0.0_f64; total];
-    let mut touched: Vec<usize> = Vec::new();
-    for (article, entities) in entity_sets.iter().enumerate() {
-        for &entity in entities {
-            if weights[entity] <= 0.0 {
-                continue;
-            }
-            for &other in &postings[entity] {
-                if other != article {
-                    if scores[other] == 0.0 {
-                        touched.push(other);
-                    }
-                    scores[other] += weights[entity];
-                }
-            }
-        }
-        let mut ranked: Vec<Related> = touched
-            .iter()
-            .map(|&other| Related {
-                article: other,
-                score: scores[other],
-                shared: Vec::new(),
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
-        ranked.truncate(MAX_RELATED);
-        for related in &mut ranked {
-            related.shared = shared_entities(entities, &entity_sets[related.article], &weights);
-        }
-        for &other in &touched {
-            scores[other] = 0.0;
-        }
-        touched.clear();
-        articles[article].related = ranked;
+    let ranked: Vec<Vec<Related>> = (0..total)
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0_f64; total], Vec::new()),
+            |(scores, touched), article| {
+                rank_one(article, &entity_sets, &postings, &weights, scores, touched)
+            },
+        )
+        .collect();
+    for (article, related) in articles.iter_mut().zip(ranked) {
+        article.related = related;
     }
 }
 
-fn distinct_entities(article: &Article) -> Vec<usize> {
+/// The related articles of one article. `scores` (all zero) and `touched` (empty)
+/// are scratch space, left as they were found.
+fn rank_one(
+    article: usize,
+    entity_sets: &[Vec<usize>],
+    postings: &[Vec<usize>],
+    weights: &[f64],
+    scores: &mut [f64],
+    touched: &mut Vec<usize>,
+) -> Vec<Related> {
+    let entities = &entity_sets[article];
+    for &entity in entities {
+        if weights[entity] <= 0.0 {
+            continue;
+        }
+        for &other in &postings[entity] {
+            if other != article {
+                if scores[other] == 0.0 {
+                    touched.push(other);
+                }
+                scores[other] += weights[entity];
+            }
+        }
+    }
+    let mut ranked: Vec<Related> = touched
+        .iter()
+        .map(|&other| Related {
+            article: other,
+            score: scores[other],
+            shared: Vec::new(),
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
+    ranked.truncate(MAX_RELATED);
+    for related in &mut ranked {
+        related.shared = shared_entities(entities, &entity_sets[related.article], weights);
+    }
+    for &other in touched.iter() {
+        scores[other] = 0.0;
+    }
+    touched.clear();
+    ranked
+}
+
+/// The distinct entities an article mentions, sorted: all that ranking looks at.
+pub fn distinct_entities(article: &Article) -> Vec<usize> {
     let mut entities: Vec<usize> = article.mentions.iter().map(|m| m.entity).collect();
     entities.sort_unstable();
     entities.dedup();
