@@ -58,11 +58,17 @@ pub struct ListsConfig {
     /// Articles per page on the home, tag and source pages; later pages are at
     /// `page/2/`, `page/3/`, …
     pub per_page: usize,
+    /// The most entries (dated articles and events) the timeline shows on one page;
+    /// a longer timeline has an index of years and a page per year.
+    pub timeline_max: usize,
 }
 
 impl Default for ListsConfig {
     fn default() -> Self {
-        Self { per_page: 30 }
+        Self {
+            per_page: 30,
+            timeline_max: 1_000,
+        }
     }
 }
 

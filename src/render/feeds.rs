@@ -5,51 +5,61 @@
 use std::fmt::Write as _;
 
 use super::html::escape;
+use super::plan::Lists;
 use super::views::Views;
 use super::OutputFile;
 
 /// The sitemap protocol's limit per file.
 const SITEMAP_LIMIT: usize = 50_000;
 
-/// atom.xml, sources/<id>/atom.xml, tags/<tag>/atom.xml, sitemap(s) and robots.txt.
-pub fn feeds(views: &Views<'_>) -> Vec<OutputFile> {
-    let archive = views.archive;
-    let order = archive.newest_first();
-    let mut files = vec![atom(views, "atom.xml", &archive.config.title, &order)];
-    for source in &archive.registry.sources {
-        let articles: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&i| {
-                archive.articles[i]
-                    .source
-                    .is_some_and(|s| archive.registry.sources[s].id == source.id)
-            })
-            .collect();
-        let title = format!("{} — {}", archive.config.title, source.name);
-        files.push(atom(
-            views,
-            &format!("sources/{}/atom.xml", source.id),
-            &title,
-            &articles,
-        ));
-    }
-    let mut tags: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
-    for &i in &order {
-        for tag in &archive.articles[i].annotated.meta.tags {
-            tags.entry(tag.get_ref()).or_default().push(i);
+/// One Atom feed of the site.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Feed {
+    /// `atom.xml`: every article.
+    Site,
+    /// `sources/<id>/atom.xml`, by index into the registry's sources.
+    Source(usize),
+    /// `tags/<tag>/atom.xml`.
+    Tag(String),
+}
+
+impl Feed {
+    /// The articles the feed draws from, newest first (it shows the first
+    /// `feeds.limit`).
+    pub fn articles<'l>(&self, lists: &'l Lists) -> &'l [usize] {
+        match self {
+            Feed::Site => &lists.newest,
+            Feed::Source(s) => &lists.sources[*s],
+            Feed::Tag(tag) => lists.tags.get(tag).map_or(&[], Vec::as_slice),
         }
     }
-    for (tag, articles) in &tags {
-        let title = format!("{} — tagged {tag}", archive.config.title);
-        files.push(atom(
-            views,
-            &format!("tags/{tag}/atom.xml"),
-            &title,
-            articles,
-        ));
-    }
-    files.extend(sitemaps(views, &tags.keys().copied().collect::<Vec<_>>()));
+}
+
+/// The file of one feed.
+pub fn feed_file(views: &Views<'_>, lists: &Lists, feed: &Feed) -> OutputFile {
+    let config = &views.archive.config;
+    let (path, title) = match feed {
+        Feed::Site => ("atom.xml".to_owned(), config.title.clone()),
+        Feed::Source(s) => {
+            let source = &views.archive.registry.sources[*s];
+            (
+                format!("sources/{}/atom.xml", source.id),
+                format!("{} — {}", config.title, source.name),
+            )
+        }
+        Feed::Tag(tag) => (
+            format!("tags/{tag}/atom.xml"),
+            format!("{} — tagged {tag}", config.title),
+        ),
+    };
+    atom(views, &path, &title, feed.articles(lists))
+}
+
+/// The sitemap(s) and robots.txt.
+pub fn sitemap_files(views: &Views<'_>, lists: &Lists) -> Vec<OutputFile> {
+    let archive = views.archive;
+    let tags: Vec<&str> = lists.tags.keys().map(String::as_str).collect();
+    let mut files = sitemaps(views, &tags);
     files.push(OutputFile {
         path: "robots.txt".to_owned(),
         contents: format!(

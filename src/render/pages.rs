@@ -138,14 +138,21 @@ impl Pages<'_> {
                 files.extend(extra.into_iter().map(Ok));
                 return files;
             }
-            Unit::Feeds => return feeds::feeds(views).into_iter().map(Ok).collect(),
+            Unit::Feed(feed) => return vec![Ok(feeds::feed_file(views, &self.lists, feed))],
+            Unit::Sitemap => {
+                return feeds::sitemap_files(views, &self.lists)
+                    .into_iter()
+                    .map(Ok)
+                    .collect()
+            }
             Unit::Listing(family, page) => listing_page(views, &self.lists, family, *page),
             Unit::TagIndex => tag_index_page(views, &self.lists),
             Unit::SourceIndex => source_index_page(views, &self.lists),
             Unit::EntityIndex(kind) => entity_index_page(views, &self.lists, *kind),
             Unit::Entity(e) => entity_page(views, *e, &self.lists),
-            Unit::Timeline => timeline_page(views),
-            Unit::Corrections => corrections_page(views, &self.lists),
+            Unit::Timeline => timeline_page(self, None),
+            Unit::TimelineYear(year) => timeline_page(self, Some(*year)),
+            Unit::Corrections(n) => corrections_page(views, &self.lists, *n),
             Unit::Search => simple_page(views, "search/", "search.html", "search", "Search"),
             Unit::Graph => graph_page(views),
             Unit::NotFound => {
@@ -308,46 +315,56 @@ fn paginated(
 ) -> PageJob {
     let per_page = views.archive.config.lists.per_page.max(1);
     let pages = page_count(articles.len(), per_page);
-    let page_path = |k: usize| {
-        if k == 1 {
-            listing.base.clone()
-        } else {
-            format!("{}page/{k}/", listing.base)
-        }
-    };
     let chunk: Vec<&Card> = articles
         .iter()
         .skip((n - 1) * per_page)
         .take(per_page)
         .map(|&i| views.card(i))
         .collect();
-    let numbered: Vec<serde_json::Value> = (1..=pages)
-        .map(|k| json!({ "number": k, "url": views.url(&page_path(k)), "current": k == n }))
-        .collect();
     let mut context = extra.clone();
     context["articles"] = json!(chunk);
-    context["pagination"] = json!({
-        "page": n,
-        "pages": pages,
-        "total": articles.len(),
-        "first_number": (n - 1) * per_page + 1,
-        "prev_url": (n > 1).then(|| views.url(&page_path(n - 1))),
-        "next_url": (n < pages).then(|| views.url(&page_path(n + 1))),
-        "numbered": numbered,
-    });
+    context["pagination"] = pagination(views, &listing.base, n, articles.len());
     let title = if n == 1 {
         listing.title.clone()
     } else {
         format!("{} (page {n} of {pages})", listing.title)
     };
     job(
-        page_path(n),
+        page_path(&listing.base, n),
         listing.template,
         listing.section,
         title,
         listing.description.clone(),
         context,
     )
+}
+
+/// Site path of page `n` of a list whose first page is at `base`.
+fn page_path(base: &str, n: usize) -> String {
+    if n == 1 {
+        base.to_owned()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// The `pagination` a list page's template sees: page `n` of a list of `total`
+/// items, `lists.per_page` a page.
+fn pagination(views: &Views<'_>, base: &str, n: usize, total: usize) -> serde_json::Value {
+    let per_page = views.archive.config.lists.per_page.max(1);
+    let pages = page_count(total, per_page);
+    let numbered: Vec<serde_json::Value> = (1..=pages)
+        .map(|k| json!({ "number": k, "url": views.url(&page_path(base, k)), "current": k == n }))
+        .collect();
+    json!({
+        "page": n,
+        "pages": pages,
+        "total": total,
+        "first_number": (n - 1) * per_page + 1,
+        "prev_url": (n > 1).then(|| views.url(&page_path(base, n - 1))),
+        "next_url": (n < pages).then(|| views.url(&page_path(base, n + 1))),
+        "numbered": numbered,
+    })
 }
 
 /// How many pages a list of `len` articles takes (an empty list still has one).
@@ -798,66 +815,127 @@ fn clamp_end(text: &str, end: usize, anchor: usize, limit: usize) -> usize {
     text[anchor..cut].rfind(' ').map_or(cut, |i| anchor + i)
 }
 
-fn timeline_page(views: &Views<'_>) -> PageJob {
+/// The timeline: every dated article and event in date order on one page, or, when
+/// it has a page per year, the index of years (`year` None) or one year's page.
+fn timeline_page(pages: &Pages<'_>, year: Option<i32>) -> PageJob {
+    let views = &pages.views;
+    let lists = &pages.lists;
     let archive = views.archive;
+    let by_year = lists.timeline_by_year;
+    let index = by_year && year.is_none();
     let mut items: Vec<(crate::model::PartialDate, serde_json::Value)> = Vec::new();
-    let mut undated = Vec::new();
-    for (index, article) in archive.articles.iter().enumerate() {
-        match &article.annotated.meta.published {
-            Some(date) => items.push((
+    let wanted = |y: i32| !index && year.is_none_or(|want| want == y);
+    let articles: Box<dyn Iterator<Item = usize>> = match year {
+        Some(y) => Box::new(lists.years.get(&y).into_iter().flatten().copied()),
+        None if index => Box::new(std::iter::empty()),
+        None => Box::new(0..archive.articles.len()),
+    };
+    for a in articles {
+        let article = &archive.articles[a];
+        if let Some(date) = &article.annotated.meta.published {
+            items.push((
                 *date.get_ref(),
                 json!({ "type": "article", "title": article.title, "url": views.url(&article.path()),
                         "date": Views::published(article),
                         "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
                         "end_date": null }),
-            )),
-            None => undated.push(views.card(index)),
+            ));
         }
     }
     for (e, entity) in archive.registry.entities.iter().enumerate() {
         if let (EntityKind::Event, Some(date)) = (entity.kind, entity.date) {
-            items.push((
-                date,
-                json!({ "type": "event", "title": entity.name, "url": views.url(&views.entity_path(e)),
-                        "date": DateView::new(date, false), "source_name": null,
-                        "end_date": entity.end_date.map(|d| DateView::new(d, false)) }),
-            ));
+            if wanted(date.year) {
+                items.push((
+                    date,
+                    json!({ "type": "event", "title": entity.name, "url": views.url(&views.entity_path(e)),
+                            "date": DateView::new(date, false), "source_name": null,
+                            "end_date": entity.end_date.map(|d| DateView::new(d, false)) }),
+                ));
+            }
         }
     }
     items.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then_with(|| a.1["title"].as_str().cmp(&b.1["title"].as_str()))
     });
-    let mut years: Vec<serde_json::Value> = Vec::new();
-    let mut current: Option<(i32, Vec<serde_json::Value>)> = None;
+    let mut grouped: BTreeMap<i32, Vec<serde_json::Value>> = BTreeMap::new();
     for (date, item) in items {
-        match &mut current {
-            Some((year, list)) if *year == date.year => list.push(item),
-            _ => {
-                if let Some((year, list)) = current.take() {
-                    years.push(json!({ "year": year, "items": list }));
-                }
-                current = Some((date.year, vec![item]));
-            }
-        }
+        grouped.entry(date.year).or_default().push(item);
     }
-    if let Some((year, list)) = current {
-        years.push(json!({ "year": year, "items": list }));
-    }
+    let year_url = |y: i32| views.url(&format!("timeline/{y}/"));
+    let years: Vec<serde_json::Value> = if index {
+        pages
+            .timeline_years()
+            .into_iter()
+            .map(|y| {
+                let articles = lists.years.get(&y).map_or(0, Vec::len);
+                let events = archive
+                    .registry
+                    .entities
+                    .iter()
+                    .filter(|e| e.kind == EntityKind::Event && e.date.is_some_and(|d| d.year == y))
+                    .count();
+                json!({ "year": y, "items": [], "url": year_url(y), "articles": articles, "events": events })
+            })
+            .collect()
+    } else {
+        grouped
+            .into_iter()
+            .map(|(y, list)| json!({ "year": y, "items": list, "url": null }))
+            .collect()
+    };
+    let undated: Vec<&Card> = if year.is_some() {
+        Vec::new()
+    } else {
+        lists
+            .newest
+            .iter()
+            .filter(|&&a| archive.articles[a].annotated.meta.published.is_none())
+            .map(|&a| views.card(a))
+            .collect()
+    };
+    let all_years = if by_year {
+        pages.timeline_years()
+    } else {
+        Vec::new()
+    };
+    let year_nav = year.map(|y| {
+        let position = all_years.iter().position(|&other| other == y);
+        let neighbour = |offset: isize| {
+            position
+                .and_then(|p| p.checked_add_signed(offset))
+                .and_then(|p| all_years.get(p))
+                .map(|&other| json!({ "year": other, "url": year_url(other) }))
+        };
+        json!({ "index_url": views.url("timeline/"), "previous": neighbour(-1), "next": neighbour(1) })
+    });
+    let (site_path, title) = match year {
+        Some(y) => (format!("timeline/{y}/"), format!("Timeline: {y}")),
+        None => ("timeline/".to_owned(), "Timeline".to_owned()),
+    };
     job(
-        "timeline/".into(),
+        site_path,
         "timeline.html",
         "timeline",
-        "Timeline".into(),
+        title,
         "Articles and events in date order".into(),
-        json!({ "years": years, "undated": undated }),
+        json!({ "years": years, "undated": undated, "by_year": by_year, "year": year, "year_nav": year_nav }),
     )
 }
 
-fn corrections_page(views: &Views<'_>, lists: &Lists) -> PageJob {
+/// Page `n` of the corrections: the articles with corrections, newest first,
+/// `lists.per_page` articles a page.
+fn corrections_page(views: &Views<'_>, lists: &Lists, n: usize) -> PageJob {
     let archive = views.archive;
+    let per_page = archive.config.lists.per_page.max(1);
+    let total = lists.corrected.len();
     let mut groups = Vec::new();
-    for &index in &lists.newest {
+    for &index in lists
+        .corrected
+        .iter()
+        .skip((n - 1) * per_page)
+        .take(per_page)
+    {
         let article = &archive.articles[index];
         let corrections: Vec<serde_json::Value> = article
             .annotated
@@ -870,9 +948,6 @@ fn corrections_page(views: &Views<'_>, lists: &Lists) -> PageJob {
                         "url": format!("{}#n{}", views.url(&article.path()), n.number) })
             })
             .collect();
-        if corrections.is_empty() {
-            continue;
-        }
         groups.push(json!({
             "article": { "title": article.title, "url": views.url(&article.path()),
                          "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
@@ -880,13 +955,19 @@ fn corrections_page(views: &Views<'_>, lists: &Lists) -> PageJob {
             "corrections": corrections,
         }));
     }
+    let pages = page_count(total, per_page);
+    let title = if n == 1 {
+        "Corrections".to_owned()
+    } else {
+        format!("Corrections (page {n} of {pages})")
+    };
     job(
-        "corrections/".into(),
+        page_path("corrections/", n),
         "corrections.html",
         "corrections",
-        "Corrections".into(),
+        title,
         "Every correction in the archive".into(),
-        json!({ "groups": groups }),
+        json!({ "groups": groups, "pagination": pagination(views, "corrections/", n, total) }),
     )
 }
 

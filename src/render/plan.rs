@@ -11,8 +11,10 @@
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use crate::annotate::{NoteKind, NoteType};
 use crate::link::{wiki_links, Archive, EntityKind, Targets};
 
+use super::feeds::Feed;
 use super::pages::{distinct_articles, page_count, Pages};
 
 /// A list page family: its pages share one list of articles.
@@ -35,13 +37,18 @@ pub enum Unit {
     SourceIndex,
     EntityIndex(EntityKind),
     Entity(usize),
+    /// The timeline, or its index of years when it has a page per year.
     Timeline,
-    Corrections,
+    /// One year of the timeline, when it has a page per year.
+    TimelineYear(i32),
+    /// Page `n` (from 1) of the corrections.
+    Corrections(usize),
     Search,
     Graph,
     NotFound,
-    /// Every Atom feed, the sitemap and robots.txt.
-    Feeds,
+    Feed(Feed),
+    /// The sitemap(s) and robots.txt.
+    Sitemap,
 }
 
 /// The lists every page draws from, computed once per build.
@@ -57,6 +64,13 @@ pub struct Lists {
     pub by_entity: Vec<Vec<(usize, usize)>>,
     /// Per entity: the articles it wrote (by `authors`), newest first.
     pub authored: Vec<Vec<usize>>,
+    /// Articles with at least one correction, newest first.
+    pub corrected: Vec<usize>,
+    /// Dated articles by year of publication, newest first within a year.
+    pub years: BTreeMap<i32, Vec<usize>>,
+    /// True when the timeline is too long for one page: it is then an index of
+    /// years, with a page per year.
+    pub timeline_by_year: bool,
 }
 
 impl Lists {
@@ -80,7 +94,35 @@ impl Lists {
                 authored[author].push(index);
             }
         }
+        let corrected = newest
+            .iter()
+            .copied()
+            .filter(|&a| {
+                archive.articles[a]
+                    .annotated
+                    .notes
+                    .iter()
+                    .any(|n| n.kind == NoteType::Note(NoteKind::Correction))
+            })
+            .collect();
+        let mut years: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+        for &index in &newest {
+            if let Some(date) = &archive.articles[index].annotated.meta.published {
+                years.entry(date.get_ref().year).or_default().push(index);
+            }
+        }
+        let events = archive
+            .registry
+            .entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::Event && e.date.is_some())
+            .count();
+        let dated: usize = years.values().map(Vec::len).sum();
         Self {
+            // One page of 10,000 entries is slow to load, and to rebuild after an edit.
+            timeline_by_year: dated + events > archive.config.lists.timeline_max,
+            years,
+            corrected,
             newest,
             tags,
             sources,
@@ -157,15 +199,43 @@ impl Pages<'_> {
             units.push(Unit::EntityIndex(kind));
         }
         units.extend((0..archive.registry.entities.len()).map(Unit::Entity));
+        units.extend((1..=page_count(self.lists.corrected.len(), per_page)).map(Unit::Corrections));
+        if self.lists.timeline_by_year {
+            units.extend(self.timeline_years().into_iter().map(Unit::TimelineYear));
+        }
         units.extend([
             Unit::Timeline,
-            Unit::Corrections,
             Unit::Search,
             Unit::Graph,
             Unit::NotFound,
-            Unit::Feeds,
+            Unit::Sitemap,
+            Unit::Feed(Feed::Site),
         ]);
+        units.extend((0..archive.registry.sources.len()).map(|s| Unit::Feed(Feed::Source(s))));
+        units.extend(
+            self.lists
+                .tags
+                .keys()
+                .map(|tag| Unit::Feed(Feed::Tag(tag.clone()))),
+        );
         units
+    }
+
+    /// The years of the timeline: those of articles and of dated events.
+    pub fn timeline_years(&self) -> Vec<i32> {
+        let archive = self.views.archive;
+        let mut years: Vec<i32> = self.lists.years.keys().copied().collect();
+        years.extend(
+            archive
+                .registry
+                .entities
+                .iter()
+                .filter(|e| e.kind == EntityKind::Event)
+                .filter_map(|e| e.date.map(|d| d.year)),
+        );
+        years.sort_unstable();
+        years.dedup();
+        years
     }
 
     /// A hash of everything `unit` shows, given each article's fingerprint. Two
@@ -243,22 +313,50 @@ impl Pages<'_> {
                     &mut hasher,
                 );
             }
-            Unit::Corrections => {
+            Unit::Corrections(n) => {
+                let per_page = archive.config.lists.per_page.max(1);
+                lists.corrected.len().hash(&mut hasher);
                 articles(
-                    &mut lists.newest.iter().copied().filter(|&a| {
-                        archive.articles[a].annotated.notes.iter().any(|n| {
-                            n.kind
-                                == crate::annotate::NoteType::Note(
-                                    crate::annotate::NoteKind::Correction,
-                                )
-                        })
-                    }),
+                    &mut lists
+                        .corrected
+                        .iter()
+                        .copied()
+                        .skip((n - 1) * per_page)
+                        .take(per_page),
                     &mut hasher,
                 );
             }
             // They show every article (or nothing from articles at all): any change
             // to an article changes them.
-            Unit::Timeline | Unit::Graph | Unit::Feeds => {
+            Unit::Feed(feed) => {
+                let limit = archive.config.feeds.limit;
+                articles(
+                    &mut feed.articles(lists).iter().copied().take(limit),
+                    &mut hasher,
+                );
+            }
+            Unit::Sitemap => {
+                lists.tags.keys().for_each(|tag| tag.hash(&mut hasher));
+                articles(&mut lists.newest.iter().copied(), &mut hasher);
+            }
+            Unit::Timeline if lists.timeline_by_year => {
+                for (year, list) in &lists.years {
+                    (year, list.len()).hash(&mut hasher);
+                }
+                let undated = lists.newest.iter().copied();
+                articles(
+                    &mut undated
+                        .filter(|&a| archive.articles[a].annotated.meta.published.is_none()),
+                    &mut hasher,
+                );
+            }
+            Unit::TimelineYear(year) => {
+                // The page links to the years before and after it.
+                self.timeline_years().hash(&mut hasher);
+                let list = lists.years.get(year).map_or(&[][..], Vec::as_slice);
+                articles(&mut list.iter().copied(), &mut hasher);
+            }
+            Unit::Timeline | Unit::Graph => {
                 articles(&mut lists.newest.iter().copied(), &mut hasher);
             }
             Unit::Search | Unit::NotFound => {}

@@ -91,11 +91,11 @@ impl Rng {
     }
 }
 
-/// The seeds with two articles a page, so that date and tag edits move cards across
-/// page boundaries.
+/// The seeds with two articles a page and a timeline split by year, so that date and
+/// tag edits move articles across page boundaries.
 fn project() -> Archive {
     Archive::seeds().edit("site.toml", |text| {
-        format!("{text}\n[lists]\nper_page = 2\n")
+        format!("{text}\n[lists]\nper_page = 2\ntimeline_max = 3\n")
     })
 }
 

@@ -518,3 +518,122 @@ fn authors_link_to_their_person_page() {
         ["/articles/kaneko-friday-interview/"]
     );
 }
+
+/// The seeds with one article a page and a timeline of at most three entries: the
+/// corrections are paginated and the timeline has a page per year.
+fn small_pages_site() -> &'static Site {
+    static SITE: std::sync::OnceLock<Site> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        Archive::seeds()
+            .edit("site.toml", |text| {
+                format!("{text}\n[lists]\nper_page = 1\ntimeline_max = 3\n")
+            })
+            .build()
+    })
+}
+
+#[test]
+fn corrections_are_paginated_and_each_listed_once() {
+    let site = small_pages_site();
+    let mut spots = Vec::new();
+    let mut page = 1;
+    loop {
+        let path = if page == 1 {
+            "corrections/".to_owned()
+        } else {
+            format!("corrections/page/{page}/")
+        };
+        if !site.output().join(&path).join("index.html").exists() {
+            break;
+        }
+        let html = site.html(&path);
+        let groups = texts(&html, "main .correction-article");
+        assert_eq!(
+            groups.len(),
+            1,
+            "{path}: one article a page, got {groups:?}"
+        );
+        spots.extend(
+            attrs(&html, "main .correction-link a", "href")
+                .into_iter()
+                .map(|href| {
+                    href.split('#')
+                        .next()
+                        .map(str::to_owned)
+                        .unwrap_or_default()
+                }),
+        );
+        page += 1;
+    }
+    assert!(
+        page > 2,
+        "the seeds have corrections in more than one article"
+    );
+    let pages = page - 1;
+    let nav = texts(&site.html("corrections/"), "main nav.pagination li");
+    assert_eq!(nav.len(), pages, "page 1 links every page: {nav:?}");
+    let mut articles = spots.clone();
+    articles.dedup();
+    assert_eq!(
+        articles.len(),
+        pages,
+        "each article on exactly one page: {spots:?}"
+    );
+    // The same corrections as the one-page version of the seeds.
+    let one_page = attrs(
+        &seed_site().html("corrections/"),
+        "main .correction-link a",
+        "href",
+    );
+    assert_eq!(spots.len(), one_page.len());
+}
+
+#[test]
+fn a_long_timeline_has_a_page_per_year() {
+    let site = small_pages_site();
+    let index = site.html("timeline/");
+    let year_links = attrs(&index, "main .timeline-year-heading a", "href");
+    assert!(
+        year_links.contains(&"/timeline/2022/".to_owned())
+            && year_links.contains(&"/timeline/2014/".to_owned()),
+        "{year_links:?}"
+    );
+    assert!(
+        !site.page("timeline/").contains("/articles/"),
+        "the index of years lists no articles itself"
+    );
+    // Every article is on the page of its year, and only there.
+    let mut seen = Vec::new();
+    for link in &year_links {
+        let path = link.trim_start_matches('/');
+        let html = site.html(path);
+        let year = path.trim_start_matches("timeline/").trim_end_matches('/');
+        assert_eq!(texts(&html, "h1"), [format!("Timeline: {year}")]);
+        seen.extend(
+            attrs(&html, "main .timeline-title a", "href")
+                .into_iter()
+                .filter(|href| href.starts_with("/articles/")),
+        );
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 5, "{seen:?}");
+    assert_eq!(seen.len(), 5, "{seen:?}");
+    // Year pages link to their neighbours.
+    let y2022 = site.html("timeline/2022/");
+    let nav = attrs(&y2022, "main .year-nav a", "href");
+    assert!(nav.contains(&"/timeline/".to_owned()), "{nav:?}");
+    assert!(
+        nav.iter()
+            .any(|l| l.starts_with("/timeline/20") && l != "/timeline/2022/"),
+        "{nav:?}"
+    );
+    // And every link of the site still resolves.
+    let report = gloss::check::check_links(&site.output(), "/");
+    assert!(
+        !report.report.has_errors(),
+        "broken links:\n{}",
+        report.report.to_plain_text()
+    );
+}
