@@ -115,8 +115,11 @@ impl Session {
         let inputs: Vec<u64> = project.articles.par_iter().map(input_hash).collect();
         let prints = ArticlePrints::compute(archive, &inputs);
 
-        let (rendered_units, units_total, rendered) =
-            with_pages(archive, &templates, |pages| -> Result<_, Report> {
+        let (rendered_units, units_total, rendered) = with_pages(
+            archive,
+            &templates,
+            Lists::new(archive),
+            |pages| -> Result<_, Report> {
                 let units = pages.units();
                 let rendered = pages.render_each(&units)?;
                 let map = rendered
@@ -127,7 +130,8 @@ impl Session {
                     })
                     .collect::<HashMap<_, _>>();
                 Ok((rendered, units.len(), map))
-            })?;
+            },
+        )?;
         let (article_records, entity_records) = all_records(&assembled);
         let mut written: Vec<OutputFile> = rendered_units
             .into_iter()
@@ -146,7 +150,8 @@ impl Session {
             entity_records,
             needs_full: false,
         };
-        written.extend(session.search_job().run()?);
+        let newest = Lists::new(&session.assembled.archive).newest;
+        written.extend(session.search_job(&newest).run()?);
         let outcome = Outcome {
             written,
             removed: Vec::new(),
@@ -172,12 +177,26 @@ impl Session {
         let Some(edits) = edits else {
             return self.rebuild_all();
         };
-        self.apply_edits(edits)?;
+        let (edited, renamed) = self.apply_edits(edits)?;
+        // An article's print changes with its own files, or, when a slug or title
+        // changed, with the `[[id]]` links of any article.
+        let archive = &self.assembled.archive;
+        let prints = if renamed {
+            ArticlePrints::compute(archive, &self.inputs)
+        } else {
+            let mut prints = self.prints.clone();
+            for &a in &edited {
+                prints.0[a] = ArticlePrints::one(archive, a, self.inputs[a]);
+            }
+            prints
+        };
         let warnings = self.assembled.report();
         if warnings.has_errors() {
+            // The prints stay those of the last render, so the next successful
+            // update renders everything that changed since.
             return Err(warnings);
         }
-        let mut outcome = self.render_changed()?;
+        let mut outcome = self.render_changed(prints)?;
         outcome.warnings = warnings;
         Ok(outcome)
     }
@@ -214,8 +233,9 @@ impl Session {
         Some(edits)
     }
 
-    /// Re-reads and re-annotates the edited articles and relinks.
-    fn apply_edits(&mut self, edits: Vec<(usize, bool)>) -> Result<(), Report> {
+    /// Re-reads and re-annotates the edited articles and relinks. Returns their
+    /// indexes, and whether a slug or title changed.
+    fn apply_edits(&mut self, edits: Vec<(usize, bool)>) -> Result<(Vec<usize>, bool), Report> {
         let project = &mut self.assembled.project;
         let mut indexes: Vec<usize> = Vec::new();
         for (index, is_annotation) in edits {
@@ -251,55 +271,62 @@ impl Session {
             changed.push((index, article));
         }
         let assembled = &mut self.assembled;
-        assembled
+        let renamed = assembled
             .archive
             .relink(&assembled.context, changed, &mut assembled.link);
-        Ok(())
+        Ok((indexes, renamed))
     }
 
     /// Renders the units whose fingerprint changed since they were last rendered.
-    fn render_changed(&mut self) -> Result<Outcome, Report> {
+    fn render_changed(&mut self, prints: ArticlePrints) -> Result<Outcome, Report> {
         let archive = &self.assembled.archive;
-        let prints = ArticlePrints::compute(archive, &self.inputs);
+        let lists = Lists::new(archive);
+        let newest = lists.newest.clone();
         let previous = &self.rendered;
-        let (rendered, next, units_total) =
-            with_pages(archive, &self.templates, |pages| -> Result<_, Report> {
+        let (rendered, next) = with_pages(
+            archive,
+            &self.templates,
+            lists,
+            |pages| -> Result<_, Report> {
                 let units = pages.units();
-                let prints_now: Vec<(Unit, u64)> = units
-                    .par_iter()
-                    .map(|unit| (unit.clone(), pages.fingerprint(unit, &prints)))
+                let next: Vec<(Unit, u64)> = units
+                    .into_par_iter()
+                    .map(|unit| {
+                        let print = pages.fingerprint(&unit, &prints);
+                        (unit, print)
+                    })
                     .collect();
-                let stale: Vec<Unit> = prints_now
+                let stale: Vec<Unit> = next
                     .iter()
                     .filter(|(unit, print)| previous.get(unit).map(|(p, _)| p) != Some(print))
                     .map(|(unit, _)| unit.clone())
                     .collect();
-                let rendered = pages.render_each(&stale)?;
-                Ok((rendered, prints_now, units.len()))
-            })?;
+                Ok((pages.render_each(&stale)?, next))
+            },
+        )?;
 
+        // The new map of units: kept units move their entry over; rendered and
+        // vanished units leave their old paths as candidates for removal.
+        let mut previous = std::mem::take(&mut self.rendered);
         let mut fresh: HashMap<Unit, Vec<String>> = rendered
             .iter()
             .map(|(unit, files)| (unit.clone(), paths(files)))
             .collect();
-        let mut map = HashMap::with_capacity(next.len());
         let mut maybe_removed: Vec<String> = Vec::new();
-        let live: HashSet<&Unit> = next.iter().map(|(unit, _)| unit).collect();
-        for (unit, (_, old_paths)) in previous {
-            if !live.contains(unit) || fresh.contains_key(unit) {
-                maybe_removed.extend(old_paths.iter().cloned());
-            }
-        }
+        let units_total = next.len();
+        let mut map = HashMap::with_capacity(units_total);
         for (unit, print) in next {
+            let old = previous.remove(&unit);
             let paths = match fresh.remove(&unit) {
-                Some(paths) => paths,
-                None => previous
-                    .get(&unit)
-                    .map(|(_, paths)| paths.clone())
-                    .unwrap_or_default(),
+                Some(paths) => {
+                    maybe_removed.extend(old.into_iter().flat_map(|(_, p)| p));
+                    paths
+                }
+                None => old.map(|(_, paths)| paths).unwrap_or_default(),
             };
             map.insert(unit, (print, paths));
         }
+        maybe_removed.extend(previous.into_values().flat_map(|(_, paths)| paths));
         let units_rendered = rendered.len();
         let written: Vec<OutputFile> = rendered.into_iter().flat_map(|(_, f)| f).collect();
         let written_paths: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
@@ -310,8 +337,8 @@ impl Session {
         removed.sort();
         removed.dedup();
 
-        let search = self.refresh_records(&prints);
         self.rendered = map;
+        let search = self.refresh_records(&prints, &newest);
         self.prints = prints;
         Ok(Outcome {
             written,
@@ -327,7 +354,7 @@ impl Session {
 
     /// Makes the search records of articles whose fingerprint changed again, and
     /// returns the index job if any did.
-    fn refresh_records(&mut self, prints: &ArticlePrints) -> Option<SearchJob> {
+    fn refresh_records(&mut self, prints: &ArticlePrints, newest: &[usize]) -> Option<SearchJob> {
         let changed: Vec<usize> = (0..prints.0.len())
             .filter(|&i| self.prints.0.get(i) != Some(&prints.0[i]))
             .collect();
@@ -344,14 +371,13 @@ impl Session {
         for (i, record) in records {
             self.article_records[i] = Arc::new(record);
         }
-        Some(self.search_job())
+        Some(self.search_job(newest))
     }
 
     /// The search index job for the current records: articles newest first, then
     /// entities (the order a full build indexes them in).
-    fn search_job(&self) -> SearchJob {
+    fn search_job(&self, newest: &[usize]) -> SearchJob {
         let archive = &self.assembled.archive;
-        let newest = Lists::new(archive).newest;
         let records = newest
             .iter()
             .map(|&i| Arc::clone(&self.article_records[i]))

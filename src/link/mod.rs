@@ -237,12 +237,13 @@ impl Archive {
     /// again; slugs, `[[id]]` targets, backlinks and related articles are recomputed
     /// for the whole archive, since an edit can change them anywhere. The result is the
     /// same as linking everything anew (the incremental rebuild tests compare them).
+    /// Returns true when a slug or title changed, and with it the `[[id]]` targets.
     pub fn relink(
         &mut self,
         context: &LinkContext,
         changed: Vec<(usize, AnnotatedArticle)>,
         diagnostics: &mut LinkDiagnostics,
-    ) {
+    ) -> bool {
         let mut renamed: HashSet<String> = HashSet::new();
         let mut resolved = Vec::with_capacity(changed.len());
         for (index, annotated) in changed {
@@ -310,6 +311,7 @@ impl Archive {
         if entities_changed {
             related::rank(&mut self.articles, self.registry.entities.len());
         }
+        !renamed.is_empty()
     }
 }
 

@@ -13,7 +13,8 @@ use super::html::escape;
 use super::views::{mention_counts, Views};
 
 /// Bounds so a 10,000-article archive still draws a readable picture.
-const MAX_ARTICLES: usize = 60;
+/// The graph shows the newest this many articles (and what they mention).
+pub const MAX_ARTICLES: usize = 60;
 const MAX_ENTITIES: usize = 80;
 const ROW: f64 = 26.0;
 const WIDTH: f64 = 1100.0;

@@ -42,22 +42,24 @@ pub fn render_pages(
     templates: &Templates,
     sink: &dyn Sink,
 ) -> Result<(), Report> {
-    with_pages(archive, templates, |pages| {
+    with_pages(archive, templates, Lists::new(archive), |pages| {
         let units = pages.units();
         pages.render(&units, sink)
     })
 }
 
 /// Runs `f` with the page renderer of `archive` (which borrows what it builds here).
+/// `lists` are `Lists::new(archive)`, which the caller may need too.
 pub fn with_pages<R>(
     archive: &Archive,
     templates: &Templates,
+    lists: Lists,
     f: impl FnOnce(&Pages<'_>) -> R,
 ) -> R {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
     let pages = Pages {
-        lists: Lists::new(archive),
+        lists,
         site: site_view(archive),
         nav: nav(&views),
         highlighter: Highlighter::shared(),

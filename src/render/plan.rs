@@ -141,27 +141,30 @@ impl Lists {
 pub struct ArticlePrints(pub Vec<u64>);
 
 impl ArticlePrints {
-    /// `inputs[a]` is a hash of article `a`'s text and annotation file.
+    /// Every article's print; `inputs[a]` is a hash of article `a`'s text and
+    /// annotation file.
     pub fn compute(archive: &Archive, inputs: &[u64]) -> Self {
         use rayon::prelude::*;
-        let prints = archive
-            .articles
-            .par_iter()
-            .zip(inputs)
-            .map(|(article, input)| {
-                let mut hasher = DefaultHasher::new();
-                (input, &article.slug, &article.title).hash(&mut hasher);
-                let annotated = &article.annotated;
-                if let Some(summary) = &annotated.meta.summary {
-                    hash_links(summary, &archive.targets, &mut hasher);
-                }
-                for note in &annotated.notes {
-                    hash_links(note.body.get_ref(), &archive.targets, &mut hasher);
-                }
-                hasher.finish()
-            })
+        let prints = (0..archive.articles.len())
+            .into_par_iter()
+            .map(|a| Self::one(archive, a, inputs[a]))
             .collect();
         Self(prints)
+    }
+
+    /// The print of article `a`.
+    pub fn one(archive: &Archive, a: usize, input: u64) -> u64 {
+        let article = &archive.articles[a];
+        let mut hasher = DefaultHasher::new();
+        (input, &article.slug, &article.title).hash(&mut hasher);
+        let annotated = &article.annotated;
+        if let Some(summary) = &annotated.meta.summary {
+            hash_links(summary, &archive.targets, &mut hasher);
+        }
+        for note in &annotated.notes {
+            hash_links(note.body.get_ref(), &archive.targets, &mut hasher);
+        }
+        hasher.finish()
     }
 }
 
@@ -336,8 +339,28 @@ impl Pages<'_> {
                 );
             }
             Unit::Sitemap => {
+                // Only paths and dates reach the sitemap, so a note edit leaves it be.
                 lists.tags.keys().for_each(|tag| tag.hash(&mut hasher));
-                articles(&mut lists.newest.iter().copied(), &mut hasher);
+                for article in &archive.articles {
+                    article.slug.hash(&mut hasher);
+                    article
+                        .annotated
+                        .meta
+                        .published
+                        .as_ref()
+                        .map(toml::Spanned::get_ref)
+                        .hash(&mut hasher);
+                }
+            }
+            Unit::Graph => {
+                articles(
+                    &mut lists
+                        .newest
+                        .iter()
+                        .copied()
+                        .take(super::graph::MAX_ARTICLES),
+                    &mut hasher,
+                );
             }
             Unit::Timeline if lists.timeline_by_year => {
                 for (year, list) in &lists.years {
@@ -356,7 +379,7 @@ impl Pages<'_> {
                 let list = lists.years.get(year).map_or(&[][..], Vec::as_slice);
                 articles(&mut list.iter().copied(), &mut hasher);
             }
-            Unit::Timeline | Unit::Graph => {
+            Unit::Timeline => {
                 articles(&mut lists.newest.iter().copied(), &mut hasher);
             }
             Unit::Search | Unit::NotFound => {}

@@ -97,7 +97,7 @@ impl Builder {
                 }
                 let search = outcome.search.take();
                 let id = build_id.clone();
-                site.modify(|current| current.updated(outcome, id));
+                site.modify(|current| current.apply(outcome, id));
                 let job = self.search_generation.fetch_add(1, Ordering::SeqCst) + 1;
                 if let Some(search) = search {
                     self.index_in_background(search, job, site);
@@ -136,7 +136,7 @@ impl Builder {
                 let started = Instant::now();
                 match search.run() {
                     Ok(files) if latest.load(Ordering::SeqCst) == job => {
-                        site.modify(|current| current.with_search_index(files));
+                        site.modify(|current| current.set_search_index(files));
                         if !quiet {
                             eprintln!(
                                 "search index updated in {} ms",
