@@ -23,12 +23,13 @@
 //! after such a rebuild failed. Either way the files are the same as a full build's
 //! (tests/testsuite/incremental.rs compares them after random edits).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::annotate::annotate_article;
 use crate::diagnostics::Report;
@@ -53,7 +54,7 @@ pub struct Session {
     inputs: Vec<u64>,
     prints: ArticlePrints,
     /// Each unit's fingerprint when it was last rendered, and the files it wrote.
-    rendered: HashMap<Unit, (u64, Vec<String>)>,
+    rendered: FxHashMap<Unit, (u64, Vec<String>)>,
     /// Search records per article (same order as the articles) and per entity.
     article_records: Vec<Arc<Record>>,
     entity_records: Vec<Arc<Record>>,
@@ -128,7 +129,7 @@ impl Session {
                         let print = pages.fingerprint(unit, &prints);
                         (unit.clone(), (print, paths(files)))
                     })
-                    .collect::<HashMap<_, _>>();
+                    .collect::<FxHashMap<_, _>>();
                 Ok((rendered, units.len(), map))
             },
         )?;
@@ -305,28 +306,32 @@ impl Session {
             },
         )?;
 
-        // The new map of units: kept units move their entry over; rendered and
-        // vanished units leave their old paths as candidates for removal.
-        let mut previous = std::mem::take(&mut self.rendered);
-        let mut fresh: HashMap<Unit, Vec<String>> = rendered
-            .iter()
-            .map(|(unit, files)| (unit.clone(), paths(files)))
-            .collect();
-        let mut maybe_removed: Vec<String> = Vec::new();
+        // The map of units is updated in place: rendered units get their new print
+        // and paths (their old paths become candidates for removal), vanished units
+        // go, kept ones are left alone.
         let units_total = next.len();
-        let mut map = HashMap::with_capacity(units_total);
-        for (unit, print) in next {
-            let old = previous.remove(&unit);
-            let paths = match fresh.remove(&unit) {
-                Some(paths) => {
-                    maybe_removed.extend(old.into_iter().flat_map(|(_, p)| p));
-                    paths
+        let mut maybe_removed: Vec<String> = Vec::new();
+        if next.len() != self.rendered.len()
+            || next
+                .iter()
+                .any(|(unit, _)| !self.rendered.contains_key(unit))
+        {
+            let live: FxHashSet<&Unit> = next.iter().map(|(unit, _)| unit).collect();
+            self.rendered.retain(|unit, (_, paths)| {
+                let keep = live.contains(unit);
+                if !keep {
+                    maybe_removed.append(paths);
                 }
-                None => old.map(|(_, paths)| paths).unwrap_or_default(),
-            };
-            map.insert(unit, (print, paths));
+                keep
+            });
         }
-        maybe_removed.extend(previous.into_values().flat_map(|(_, paths)| paths));
+        let prints_of: FxHashMap<&Unit, u64> = next.iter().map(|(u, p)| (u, *p)).collect();
+        for (unit, files) in &rendered {
+            let print = prints_of.get(unit).copied().unwrap_or_default();
+            if let Some((_, old)) = self.rendered.insert(unit.clone(), (print, paths(files))) {
+                maybe_removed.extend(old);
+            }
+        }
         let units_rendered = rendered.len();
         let written: Vec<OutputFile> = rendered.into_iter().flat_map(|(_, f)| f).collect();
         let written_paths: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
@@ -337,7 +342,6 @@ impl Session {
         removed.sort();
         removed.dedup();
 
-        self.rendered = map;
         let search = self.refresh_records(&prints, &newest);
         self.prints = prints;
         Ok(Outcome {

@@ -26,17 +26,17 @@ pub enum Feed {
 impl Feed {
     /// The articles the feed draws from, newest first (it shows the first
     /// `feeds.limit`).
-    pub fn articles<'l>(&self, lists: &'l Lists) -> &'l [usize] {
+    pub fn articles<'l>(&self, lists: &'l Lists<'_>) -> &'l [usize] {
         match self {
             Feed::Site => &lists.newest,
             Feed::Source(s) => &lists.sources[*s],
-            Feed::Tag(tag) => lists.tags.get(tag).map_or(&[], Vec::as_slice),
+            Feed::Tag(tag) => lists.tags.get(tag.as_str()).map_or(&[], Vec::as_slice),
         }
     }
 }
 
 /// The file of one feed.
-pub fn feed_file(views: &Views<'_>, lists: &Lists, feed: &Feed) -> OutputFile {
+pub fn feed_file(views: &Views<'_>, lists: &Lists<'_>, feed: &Feed) -> OutputFile {
     let config = &views.archive.config;
     let (path, title) = match feed {
         Feed::Site => ("atom.xml".to_owned(), config.title.clone()),
@@ -56,9 +56,9 @@ pub fn feed_file(views: &Views<'_>, lists: &Lists, feed: &Feed) -> OutputFile {
 }
 
 /// The sitemap(s) and robots.txt.
-pub fn sitemap_files(views: &Views<'_>, lists: &Lists) -> Vec<OutputFile> {
+pub fn sitemap_files(views: &Views<'_>, lists: &Lists<'_>) -> Vec<OutputFile> {
     let archive = views.archive;
-    let tags: Vec<&str> = lists.tags.keys().map(String::as_str).collect();
+    let tags: Vec<&str> = lists.tags.keys().copied().collect();
     let mut files = sitemaps(views, &tags);
     files.push(OutputFile {
         path: "robots.txt".to_owned(),

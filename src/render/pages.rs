@@ -53,7 +53,7 @@ pub fn render_pages(
 pub fn with_pages<R>(
     archive: &Archive,
     templates: &Templates,
-    lists: Lists,
+    lists: Lists<'_>,
     f: impl FnOnce(&Pages<'_>) -> R,
 ) -> R {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
@@ -72,7 +72,7 @@ pub fn with_pages<R>(
 /// Renders pages: every [`Unit`] of the site, or some of them (an incremental rebuild).
 pub struct Pages<'a> {
     pub(super) views: Views<'a>,
-    pub(super) lists: Lists,
+    pub(super) lists: Lists<'a>,
     templates: &'a Templates,
     highlighter: &'static Highlighter,
     site: serde_json::Value,
@@ -375,7 +375,7 @@ pub(super) fn page_count(len: usize, per_page: usize) -> usize {
 }
 
 /// Page `n` of the home page, a tag's or a source's list.
-fn listing_page(views: &Views<'_>, lists: &Lists, family: &Family, n: usize) -> PageJob {
+fn listing_page(views: &Views<'_>, lists: &Lists<'_>, family: &Family, n: usize) -> PageJob {
     let config = &views.archive.config;
     match family {
         Family::Home => {
@@ -396,7 +396,7 @@ fn listing_page(views: &Views<'_>, lists: &Lists, family: &Family, n: usize) -> 
                 title: format!("Tagged “{tag}”"),
                 description: format!("Articles tagged {tag}"),
             };
-            let articles = lists.tags.get(tag).map_or(&[][..], Vec::as_slice);
+            let articles = lists.tags.get(tag.as_str()).map_or(&[][..], Vec::as_slice);
             paginated(
                 views,
                 &listing,
@@ -599,7 +599,7 @@ fn article_page(
     )
 }
 
-fn tag_index_page(views: &Views<'_>, lists: &Lists) -> PageJob {
+fn tag_index_page(views: &Views<'_>, lists: &Lists<'_>) -> PageJob {
     let index_list: Vec<serde_json::Value> = lists
         .tags
         .iter()
@@ -615,7 +615,7 @@ fn tag_index_page(views: &Views<'_>, lists: &Lists) -> PageJob {
     )
 }
 
-fn source_index_page(views: &Views<'_>, lists: &Lists) -> PageJob {
+fn source_index_page(views: &Views<'_>, lists: &Lists<'_>) -> PageJob {
     let list: Vec<serde_json::Value> = views
         .archive
         .registry
@@ -639,7 +639,7 @@ fn source_index_page(views: &Views<'_>, lists: &Lists) -> PageJob {
 
 /// The index page of one kind of entity (every kind gets one, empty or not:
 /// templates and search link to all four).
-fn entity_index_page(views: &Views<'_>, lists: &Lists, kind: EntityKind) -> PageJob {
+fn entity_index_page(views: &Views<'_>, lists: &Lists<'_>, kind: EntityKind) -> PageJob {
     let archive = views.archive;
     let list: Vec<serde_json::Value> = (0..archive.registry.entities.len())
         .filter(|&e| archive.registry.entities[e].kind == kind)
@@ -665,7 +665,7 @@ pub(super) fn distinct_articles(mentions: &[(usize, usize)]) -> Vec<usize> {
     articles
 }
 
-fn entity_page(views: &Views<'_>, e: usize, lists: &Lists) -> PageJob {
+fn entity_page(views: &Views<'_>, e: usize, lists: &Lists<'_>) -> PageJob {
     let archive = views.archive;
     let entity = &archive.registry.entities[e];
     let mentions = &lists.by_entity[e];
@@ -927,7 +927,7 @@ fn timeline_page(pages: &Pages<'_>, year: Option<i32>) -> PageJob {
 
 /// Page `n` of the corrections: the articles with corrections, newest first,
 /// `lists.per_page` articles a page.
-fn corrections_page(views: &Views<'_>, lists: &Lists, n: usize) -> PageJob {
+fn corrections_page(views: &Views<'_>, lists: &Lists<'_>, n: usize) -> PageJob {
     let archive = views.archive;
     let per_page = archive.config.lists.per_page.max(1);
     let total = lists.corrected.len();

@@ -53,11 +53,11 @@ pub enum Unit {
 
 /// The lists every page draws from, computed once per build.
 #[derive(Debug)]
-pub struct Lists {
+pub struct Lists<'a> {
     /// Article indexes, newest first.
     pub newest: Vec<usize>,
     /// Tag → its articles, newest first.
-    pub tags: BTreeMap<String, Vec<usize>>,
+    pub tags: BTreeMap<&'a str, Vec<usize>>,
     /// Per source: its articles, newest first.
     pub sources: Vec<Vec<usize>>,
     /// Per entity: (article, mention) pairs, in article order.
@@ -73,16 +73,16 @@ pub struct Lists {
     pub timeline_by_year: bool,
 }
 
-impl Lists {
-    pub fn new(archive: &Archive) -> Self {
+impl<'a> Lists<'a> {
+    pub fn new(archive: &'a Archive) -> Self {
         let newest = archive.newest_first();
-        let mut tags: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut tags: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
         let mut sources = vec![Vec::new(); archive.registry.sources.len()];
         let mut authored = vec![Vec::new(); archive.registry.entities.len()];
         for &index in &newest {
             let article = &archive.articles[index];
             for tag in &article.annotated.meta.tags {
-                tags.entry(tag.get_ref().clone()).or_default().push(index);
+                tags.entry(tag.get_ref().as_str()).or_default().push(index);
             }
             if let Some(source) = article.source {
                 sources[source].push(index);
@@ -192,7 +192,7 @@ impl Pages<'_> {
         units.extend(listing(Family::Home, self.lists.newest.len()));
         units.push(Unit::TagIndex);
         for (tag, articles) in &self.lists.tags {
-            units.extend(listing(Family::Tag(tag.clone()), articles.len()));
+            units.extend(listing(Family::Tag((*tag).to_owned()), articles.len()));
         }
         units.push(Unit::SourceIndex);
         for (s, articles) in self.lists.sources.iter().enumerate() {
@@ -219,7 +219,7 @@ impl Pages<'_> {
             self.lists
                 .tags
                 .keys()
-                .map(|tag| Unit::Feed(Feed::Tag(tag.clone()))),
+                .map(|tag| Unit::Feed(Feed::Tag((*tag).to_owned()))),
         );
         units
     }
@@ -277,7 +277,7 @@ impl Pages<'_> {
             Unit::Listing(family, n) => {
                 let list = match family {
                     Family::Home => lists.newest.as_slice(),
-                    Family::Tag(tag) => lists.tags.get(tag).map_or(&[][..], Vec::as_slice),
+                    Family::Tag(tag) => lists.tags.get(tag.as_str()).map_or(&[][..], Vec::as_slice),
                     Family::Source(s) => lists.sources[*s].as_slice(),
                 };
                 if let Family::Source(s) = family {
