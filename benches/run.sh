@@ -293,7 +293,7 @@ if [ -f "$WORK/serve-$INCR_N.tsv" ]; then
   echo "gloss serve at N=$INCR_N (edit one annotation → reload event):"
   awk -F'\t' '
     $1 == "serve-ready"  { printf "  first build until \"serving on\": %.2f s, peak RSS %.0f MB\n", $2, $3 / 1024 }
-    $1 == "serve-reload" { printf "  edit %d: reload after %.2f s (serve: rebuilt in %s ms)\n", $2, $3, $4 }
+    $1 == "serve-reload" { printf "  edit %d: reload event %.0f ms after the write (serve: %s pages rendered in %s ms)\n", $2, $3 * 1000, $5, $4 }
     $1 == "serve-peak"   { printf "  serve peak RSS after the edits: %.0f MB\n", $2 / 1024 }
     $1 == "serve-error"  { printf "  ERROR: %s\n", $2 }' "$WORK/serve-$INCR_N.tsv" | tee -a "$WORK/summary.md"
 fi

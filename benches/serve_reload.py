@@ -7,8 +7,12 @@ edits one annotation file (the article summary), and times until the `reload`
 event arrives. Prints one tab-separated line per measurement:
 
     serve-ready <seconds from start to "serving on">  <VmHWM kB after first build>
-    serve-reload <k> <seconds edit→reload> <serve's own "rebuilt in N ms">
+    serve-reload <k> <seconds edit→reload> <serve's own "rebuilt … in N ms"> <pages rendered>
     serve-peak <VmHWM kB at the end>
+
+Before the next edit it waits (bounded by --settle-timeout) for serve's "search index
+updated" line: the index is rebuilt on a background thread after each edit, and an
+edit made while it runs shares the two cores with it.
 
 The edited file is restored and the server stopped (by its pid) whatever happens.
 Only 127.0.0.1 is ever contacted.
@@ -98,6 +102,7 @@ def main():
     ap.add_argument("--start-timeout", type=float, default=900)
     ap.add_argument("--reload-timeout", type=float, default=600)
     ap.add_argument("--log", default=None)
+    ap.add_argument("--settle-timeout", type=float, default=300)
     args = ap.parse_args()
 
     path = os.path.join(args.root, args.edit)
@@ -143,7 +148,8 @@ def main():
                     print("serve-error\tno hello on the event stream", flush=True)
                     status = 1
                     break
-                before = log_text().count("rebuilt in")
+                before = log_text().count("rebuilt ")
+                indexed = log_text().count("search index updated")
                 edited = original.replace(
                     'summary = "', f'summary = "Edit {k} at {time.time():.0f}. ', 1
                 )
@@ -162,15 +168,20 @@ def main():
                     status = 1
                     break
                 # serve's own account of the rebuild (printed just before it broadcasts)
-                wait_for(lambda: log_text().count("rebuilt in") > before, 5)
-                own = re.findall(r"rebuilt in (\d+) ms", log_text())
+                wait_for(lambda: log_text().count("rebuilt ") > before, 5)
+                own = re.findall(r"rebuilt (?:(\d+) of \d+ pages|everything) in (\d+) ms", log_text())
+                pages, ms = own[-1] if own else ("?", "?")
                 print(
-                    f"serve-reload\t{k}\t{t1 - t0:.3f}\t{own[-1] if own else '?'}",
+                    f"serve-reload\t{k}\t{t1 - t0:.3f}\t{ms}\t{pages or 'all'}",
                     flush=True,
                 )
             finally:
                 stream.close()
-            time.sleep(1.0)
+            wait_for(
+                lambda: log_text().count("search index updated") > indexed,
+                args.settle_timeout,
+            )
+            time.sleep(0.5)
         print(f"serve-peak\t{vm_hwm(server.pid)}", flush=True)
     finally:
         with open(path, "w", encoding="utf-8") as f:

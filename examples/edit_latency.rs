@@ -2,10 +2,12 @@
 //! one annotation file again and again (appending to its first note's body), timing
 //! each `Session::update` from the file change to the affected pages rendered.
 //!
-//!     cargo run --release --example edit_latency -- PROJECT seeds/000123.toml [EDITS]
+//!     cargo run --release --example edit_latency -- PROJECT seeds/000123.toml [EDITS] [--search]
 //!
 //! Prints one line per edit and the median. The search index job an update hands back
-//! is not run (`gloss serve` runs it on a thread of its own, after the reload).
+//! is not run (`gloss serve` runs it on a thread of its own, after the reload), unless
+//! `--search` is given: then it runs after each timed update, as between edits in
+//! `gloss serve`.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -15,6 +17,10 @@ use std::time::{Duration, Instant};
 use gloss::rebuild::Session;
 use gloss::site::BuildOptions;
 
+/// The allocator the `gloss` binary uses, so the times are comparable.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(project), Some(file)) = (args.first(), args.get(1)) else {
@@ -22,6 +28,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let edits: usize = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(20);
+    let with_search = args.iter().any(|a| a == "--search");
     let root = PathBuf::from(project);
     let relative = PathBuf::from(file);
     let path = root.join(&relative);
@@ -63,6 +70,11 @@ fn main() -> ExitCode {
                     elapsed.as_secs_f64() * 1e3
                 );
                 times.push(elapsed);
+                if with_search {
+                    if let Some(search) = outcome.search {
+                        let _ = search.run();
+                    }
+                }
             }
             Err(report) => {
                 report.emit_to_stderr();

@@ -10,6 +10,12 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 
+/// mimalloc instead of the system allocator: rendering allocates many small strings
+/// from several threads, and a rebuild in `gloss serve` follows the search indexer's
+/// large, short-lived allocations; glibc's malloc is slower at both.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.root.as_path();

@@ -68,7 +68,7 @@ impl Default for ServeOptions {
             port: 1111,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             quiet: false,
-            debounce: Duration::from_millis(30),
+            debounce: Duration::from_millis(10),
             heartbeat: Duration::from_secs(15),
             max_clients: 64,
         }
