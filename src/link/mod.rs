@@ -91,26 +91,20 @@ pub struct Archive {
 impl Archive {
     /// Article indexes, newest first; undated articles last, then by id.
     pub fn newest_first(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.articles.len()).collect();
-        order.sort_by(|&a, &b| {
-            let date = |i: usize| {
-                self.articles[i]
-                    .annotated
-                    .meta
-                    .published
-                    .as_ref()
-                    .map(|d| *d.get_ref())
-            };
-            match (date(a), date(b)) {
-                (Some(x), Some(y)) => y
-                    .cmp(&x)
-                    .then_with(|| self.articles[a].id().cmp(self.articles[b].id())),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => self.articles[a].id().cmp(self.articles[b].id()),
-            }
-        });
-        order
+        // Articles are sorted by id, so the index breaks ties as the id would. The
+        // keys are gathered first: comparing through the articles themselves misses
+        // the cache at every step.
+        let mut keyed: Vec<(std::cmp::Reverse<Option<crate::model::PartialDate>>, usize)> = self
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let date = a.annotated.meta.published.as_ref().map(|d| *d.get_ref());
+                (std::cmp::Reverse(date), i)
+            })
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
     }
 
     /// The articles a person entity wrote (by `authors`), newest first.

@@ -646,7 +646,7 @@ fn entity_index_page(views: &Views<'_>, lists: &Lists<'_>, kind: EntityKind) -> 
         .map(|e| {
             let entity = &archive.registry.entities[e];
             json!({ "id": entity.id, "name": entity.name, "url": views.url(&views.entity_path(e)),
-                    "count": distinct_articles(&lists.by_entity[e]).len(), "aliases": entity.aliases })
+                    "count": lists.entity_articles[e].len(), "aliases": entity.aliases })
         })
         .collect();
     job(
@@ -672,8 +672,8 @@ fn entity_page(views: &Views<'_>, e: usize, lists: &Lists<'_>) -> PageJob {
     let mut groups: Vec<serde_json::Value> = Vec::new();
     let mut source_counts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut cooccurring: BTreeMap<usize, usize> = BTreeMap::new();
-    let articles = distinct_articles(mentions);
-    for &a in &articles {
+    let articles = &lists.entity_articles[e];
+    for &a in articles {
         let article = &archive.articles[a];
         if let Some(s) = article.source {
             *source_counts.entry(s).or_insert(0) += 1;

@@ -62,6 +62,8 @@ pub struct Lists<'a> {
     pub sources: Vec<Vec<usize>>,
     /// Per entity: (article, mention) pairs, in article order.
     pub by_entity: Vec<Vec<(usize, usize)>>,
+    /// Per entity: the articles that mention it, in article order.
+    pub entity_articles: Vec<Vec<usize>>,
     /// Per entity: the articles it wrote (by `authors`), newest first.
     pub authored: Vec<Vec<usize>>,
     /// Articles with at least one correction, newest first.
@@ -118,6 +120,7 @@ impl<'a> Lists<'a> {
             .filter(|e| e.kind == EntityKind::Event && e.date.is_some())
             .count();
         let dated: usize = years.values().map(Vec::len).sum();
+        let by_entity = archive.mentions_by_entity();
         Self {
             // One page of 10,000 entries is slow to load, and to rebuild after an edit.
             timeline_by_year: dated + events > archive.config.lists.timeline_max,
@@ -126,7 +129,8 @@ impl<'a> Lists<'a> {
             newest,
             tags,
             sources,
-            by_entity: archive.mentions_by_entity(),
+            entity_articles: by_entity.iter().map(|m| distinct_articles(m)).collect(),
+            by_entity,
             authored,
         }
     }
@@ -302,17 +306,18 @@ impl Pages<'_> {
                 }
             }
             Unit::EntityIndex(_) => {
-                for mentions in &lists.by_entity {
-                    distinct_articles(mentions).len().hash(&mut hasher);
+                for articles in &lists.entity_articles {
+                    articles.len().hash(&mut hasher);
                 }
             }
             Unit::Entity(e) => {
                 let description = archive.registry.entities[*e].description.as_deref();
                 hash_links(description.unwrap_or(""), &archive.targets, &mut hasher);
                 articles(
-                    &mut distinct_articles(&lists.by_entity[*e])
-                        .into_iter()
-                        .chain(lists.authored[*e].iter().copied()),
+                    &mut lists.entity_articles[*e]
+                        .iter()
+                        .chain(&lists.authored[*e])
+                        .copied(),
                     &mut hasher,
                 );
             }
