@@ -187,6 +187,12 @@ fn read_content(root: &Path, files: &[PathBuf], project: &mut Project, report: &
     }
 }
 
+/// True when `path` is an existing file (for incremental rebuilds, which tell an
+/// edited file from a deleted one).
+pub fn is_file(path: &Path) -> bool {
+    path.is_file()
+}
+
 /// Reads a file as UTF-8 text. A BOM is kept (the parsers strip it) so byte offsets
 /// in diagnostics match the file; invalid UTF-8 is an error naming the first bad byte.
 pub fn read_text(path: &Path, display: &Path) -> Result<String, Diagnostic> {

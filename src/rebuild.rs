@@ -223,7 +223,7 @@ impl Session {
         let articles = &self.assembled.project.articles;
         let mut edits = Vec::with_capacity(changed.len());
         for path in changed {
-            if !self.root.join(path).is_file() {
+            if !load::is_file(&self.root.join(path)) {
                 return None;
             }
             let index = articles.iter().position(|a| {
