@@ -251,3 +251,43 @@ fn long_lists_are_paginated_with_working_links() {
         links.report.short_lines()
     );
 }
+
+#[test]
+fn timings_list_every_stage_with_its_time_and_memory() {
+    let site = Archive::seeds().arg("--timings").build();
+    let stages = [
+        "loading",
+        "parsing and anchoring",
+        "linking",
+        "rendering pages",
+        "indexing for search",
+        "writing",
+    ];
+    let lines: Vec<&str> = site.stderr.lines().collect();
+    let mut last = 0;
+    for stage in stages {
+        let position = lines
+            .iter()
+            .position(|line| line.starts_with(stage))
+            .unwrap_or_else(|| panic!("no `{stage}` line in:\n{}", site.stderr));
+        assert!(position > last, "stages out of order:\n{}", site.stderr);
+        last = position;
+        let line = lines[position];
+        assert!(
+            line.contains('s') && line.trim_end().ends_with("MB"),
+            "`{line}` should give a time and the peak memory"
+        );
+    }
+    // Without the flag (and not on a terminal) only the summary line is printed.
+    let plain = Archive::seeds().build();
+    assert!(
+        !plain.stderr.contains("rendering pages"),
+        "{}",
+        plain.stderr
+    );
+    assert!(
+        plain.stderr.contains("built 5 articles"),
+        "{}",
+        plain.stderr
+    );
+}
