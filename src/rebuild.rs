@@ -187,7 +187,7 @@ impl Session {
         } else {
             let mut prints = self.prints.clone();
             for &a in &edited {
-                prints.0[a] = ArticlePrints::one(archive, a, self.inputs[a]);
+                prints.update(archive, a, self.inputs[a]);
             }
             prints
         };
@@ -359,8 +359,8 @@ impl Session {
     /// Makes the search records of articles whose fingerprint changed again, and
     /// returns the index job if any did.
     fn refresh_records(&mut self, prints: &ArticlePrints, newest: &[usize]) -> Option<SearchJob> {
-        let changed: Vec<usize> = (0..prints.0.len())
-            .filter(|&i| self.prints.0.get(i) != Some(&prints.0[i]))
+        let changed: Vec<usize> = (0..prints.full.len())
+            .filter(|&i| self.prints.full.get(i) != Some(&prints.full[i]))
             .collect();
         if changed.is_empty() {
             return None;

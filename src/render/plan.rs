@@ -136,39 +136,109 @@ impl<'a> Lists<'a> {
     }
 }
 
-/// Per article, a fingerprint of everything about it that another page can show:
-/// its own input files (whose hash the caller keeps, see [`ArticlePrints::compute`])
-/// and what linking made of them (slug, title), plus the titles and paths its
-/// `[[id]]` links resolve to. Mentions, authors and claimants follow from the input
-/// files and the registry, which an incremental rebuild never changes.
+/// Per article, fingerprints of what other pages show of it, from the least to the
+/// most: a unit hashes the print that covers what it shows, so that a note edit
+/// does not re-render every list the article is on.
+///
+/// - `heading`: slug, title, source and date: what a related-articles list, a see-also
+///   link, the timeline or an entity page's heading shows;
+/// - `card`: the heading plus kind, summary (and where its `[[id]]` links lead),
+///   tags, the entities mentioned and the kinds of its notes: the list pages' cards;
+/// - `mentions`: the heading plus the text and where its mentions are: the sentences
+///   an entity page quotes;
+/// - `full`: a hash of the article's own files (kept by the caller, see
+///   [`ArticlePrints::compute`]) with its slug, title and every `[[id]]` target: its
+///   own page, feeds, corrections and search record.
+///
+/// Authors, claimants and mentions follow from the files and the registry, which an
+/// incremental rebuild never changes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ArticlePrints(pub Vec<u64>);
+pub struct ArticlePrints {
+    pub heading: Vec<u64>,
+    pub card: Vec<u64>,
+    pub mentions: Vec<u64>,
+    pub full: Vec<u64>,
+}
+
+/// The four prints of one article.
+type Prints = (u64, u64, u64, u64);
 
 impl ArticlePrints {
-    /// Every article's print; `inputs[a]` is a hash of article `a`'s text and
+    /// Every article's prints; `inputs[a]` is a hash of article `a`'s text and
     /// annotation file.
     pub fn compute(archive: &Archive, inputs: &[u64]) -> Self {
         use rayon::prelude::*;
-        let prints = (0..archive.articles.len())
+        let all: Vec<Prints> = (0..archive.articles.len())
             .into_par_iter()
-            .map(|a| Self::one(archive, a, inputs[a]))
+            .map(|a| Self::of(archive, a, inputs[a]))
             .collect();
-        Self(prints)
+        let mut prints = Self::default();
+        for (heading, card, mentions, full) in all {
+            prints.heading.push(heading);
+            prints.card.push(card);
+            prints.mentions.push(mentions);
+            prints.full.push(full);
+        }
+        prints
     }
 
-    /// The print of article `a`.
-    pub fn one(archive: &Archive, a: usize, input: u64) -> u64 {
+    /// Recomputes the prints of article `a`.
+    pub fn update(&mut self, archive: &Archive, a: usize, input: u64) {
+        let (heading, card, mentions, full) = Self::of(archive, a, input);
+        self.heading[a] = heading;
+        self.card[a] = card;
+        self.mentions[a] = mentions;
+        self.full[a] = full;
+    }
+
+    fn of(archive: &Archive, a: usize, input: u64) -> Prints {
         let article = &archive.articles[a];
-        let mut hasher = DefaultHasher::new();
-        (input, &article.slug, &article.title).hash(&mut hasher);
         let annotated = &article.annotated;
-        if let Some(summary) = &annotated.meta.summary {
-            hash_links(summary, &archive.targets, &mut hasher);
-        }
-        for note in &annotated.notes {
-            hash_links(note.body.get_ref(), &archive.targets, &mut hasher);
-        }
-        hasher.finish()
+        let meta = &annotated.meta;
+        let finish = |parts: &dyn Fn(&mut DefaultHasher)| {
+            let mut hasher = DefaultHasher::new();
+            parts(&mut hasher);
+            hasher.finish()
+        };
+        let heading = finish(&|h| {
+            (&article.slug, &article.title, article.source).hash(h);
+            meta.published.as_ref().map(toml::Spanned::get_ref).hash(h);
+            meta.published_approximate.hash(h);
+        });
+        let card = finish(&|h| {
+            heading.hash(h);
+            meta.kind.as_ref().map(toml::Spanned::get_ref).hash(h);
+            meta.summary.hash(h);
+            if let Some(summary) = &meta.summary {
+                hash_links(summary, &archive.targets, h);
+            }
+            for tag in &meta.tags {
+                tag.get_ref().hash(h);
+            }
+            for mention in &article.mentions {
+                mention.entity.hash(h);
+            }
+            for note in &annotated.notes {
+                note.kind.hash(h);
+            }
+        });
+        let mentions = finish(&|h| {
+            heading.hash(h);
+            annotated.document.text.hash(h);
+            for mention in &article.mentions {
+                (&mention.range, mention.entity, &mention.anchor).hash(h);
+            }
+        });
+        let full = finish(&|h| {
+            (input, &article.slug, &article.title).hash(h);
+            if let Some(summary) = &meta.summary {
+                hash_links(summary, &archive.targets, h);
+            }
+            for note in &annotated.notes {
+                hash_links(note.body.get_ref(), &archive.targets, h);
+            }
+        });
+        (heading, card, mentions, full)
     }
 }
 
@@ -251,18 +321,19 @@ impl Pages<'_> {
     pub fn fingerprint(&self, unit: &Unit, prints: &ArticlePrints) -> u64 {
         let archive = self.views.archive;
         let lists = &self.lists;
-        let prints = &prints.0;
         let mut hasher = DefaultHasher::new();
         unit.hash(&mut hasher);
-        let articles = |list: &mut dyn Iterator<Item = usize>, hasher: &mut DefaultHasher| {
-            for a in list {
-                (a, prints[a]).hash(hasher);
-            }
-        };
+        // Each article of `list` with the print that covers what the unit shows of it.
+        let articles =
+            |list: &mut dyn Iterator<Item = usize>, print: &[u64], hasher: &mut DefaultHasher| {
+                for a in list {
+                    (a, print[a]).hash(hasher);
+                }
+            };
         match unit {
             Unit::Article(a) => {
                 let article = &archive.articles[*a];
-                prints[*a].hash(&mut hasher);
+                prints.full[*a].hash(&mut hasher);
                 for related in &article.related {
                     related.shared.hash(&mut hasher);
                 }
@@ -272,6 +343,7 @@ impl Pages<'_> {
                         .iter()
                         .map(|r| r.article)
                         .chain(article.see_also.iter().map(|l| l.article)),
+                    &prints.heading,
                     &mut hasher,
                 );
                 for link in &article.see_also {
@@ -292,6 +364,7 @@ impl Pages<'_> {
                 list.len().hash(&mut hasher);
                 articles(
                     &mut list.iter().copied().skip((n - 1) * per_page).take(per_page),
+                    &prints.card,
                     &mut hasher,
                 );
             }
@@ -314,10 +387,13 @@ impl Pages<'_> {
                 let description = archive.registry.entities[*e].description.as_deref();
                 hash_links(description.unwrap_or(""), &archive.targets, &mut hasher);
                 articles(
-                    &mut lists.entity_articles[*e]
-                        .iter()
-                        .chain(&lists.authored[*e])
-                        .copied(),
+                    &mut lists.entity_articles[*e].iter().copied(),
+                    &prints.mentions,
+                    &mut hasher,
+                );
+                articles(
+                    &mut lists.authored[*e].iter().copied(),
+                    &prints.heading,
                     &mut hasher,
                 );
             }
@@ -331,6 +407,7 @@ impl Pages<'_> {
                         .copied()
                         .skip((n - 1) * per_page)
                         .take(per_page),
+                    &prints.full,
                     &mut hasher,
                 );
             }
@@ -340,6 +417,7 @@ impl Pages<'_> {
                 let limit = archive.config.feeds.limit;
                 articles(
                     &mut feed.articles(lists).iter().copied().take(limit),
+                    &prints.full,
                     &mut hasher,
                 );
             }
@@ -364,6 +442,7 @@ impl Pages<'_> {
                         .iter()
                         .copied()
                         .take(super::graph::MAX_ARTICLES),
+                    &prints.card,
                     &mut hasher,
                 );
             }
@@ -375,6 +454,7 @@ impl Pages<'_> {
                 articles(
                     &mut undated
                         .filter(|&a| archive.articles[a].annotated.meta.published.is_none()),
+                    &prints.card,
                     &mut hasher,
                 );
             }
@@ -382,10 +462,20 @@ impl Pages<'_> {
                 // The page links to the years before and after it.
                 self.timeline_years().hash(&mut hasher);
                 let list = lists.years.get(year).map_or(&[][..], Vec::as_slice);
-                articles(&mut list.iter().copied(), &mut hasher);
+                articles(&mut list.iter().copied(), &prints.heading, &mut hasher);
             }
             Unit::Timeline => {
-                articles(&mut lists.newest.iter().copied(), &mut hasher);
+                // Dated articles are timeline entries (their heading); undated ones
+                // are cards below.
+                for &a in &lists.newest {
+                    let dated = archive.articles[a].annotated.meta.published.is_some();
+                    let print = if dated {
+                        prints.heading[a]
+                    } else {
+                        prints.card[a]
+                    };
+                    (a, dated, print).hash(&mut hasher);
+                }
             }
             Unit::Search | Unit::NotFound => {}
         }
