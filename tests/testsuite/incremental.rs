@@ -225,16 +225,23 @@ fn random_edit(rng: &mut Rng, root: &Path, edit: usize) -> PathBuf {
     relative
 }
 
-#[test]
-fn incremental_rebuilds_equal_full_builds_after_random_edits() {
+/// The test project, its first build in a session, and the files that build made.
+fn started() -> (Archive, Session, Tracked) {
     let project = project();
-    let root = project.root().to_path_buf();
-    let options = BuildOptions::default();
-    let (mut session, first) = Session::start(&root, &options).expect("first build");
+    let (session, first) =
+        Session::start(project.root(), &BuildOptions::default()).expect("first build");
     let mut tracked = Tracked {
         files: Files::new(),
     };
     tracked.apply(first);
+    (project, session, tracked)
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_after_random_edits() {
+    let (project, mut session, mut tracked) = started();
+    let root = project.root().to_path_buf();
+    let options = BuildOptions::default();
     assert_same(&tracked.files, &full_build(&root), "the first build");
 
     let mut rng = Rng(0x5eed_1234_abcd_0001);
@@ -274,14 +281,8 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
 
 #[test]
 fn a_broken_file_fails_the_update_and_fixing_it_recovers() {
-    let project = project();
+    let (project, mut session, mut tracked) = started();
     let root = project.root().to_path_buf();
-    let options = BuildOptions::default();
-    let (mut session, first) = Session::start(&root, &options).expect("first build");
-    let mut tracked = Tracked {
-        files: Files::new(),
-    };
-    tracked.apply(first);
 
     let stem = &stems(&root)[1];
     let relative = PathBuf::from(format!("seeds/{stem}.toml"));
