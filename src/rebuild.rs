@@ -116,11 +116,10 @@ impl Session {
         let inputs: Vec<u64> = project.articles.par_iter().map(input_hash).collect();
         let prints = ArticlePrints::compute(archive, &inputs);
 
-        let (rendered_units, units_total, rendered) = with_pages(
-            archive,
-            &templates,
-            Lists::new(archive),
-            |pages| -> Result<_, Report> {
+        let lists = Lists::new(archive);
+        let newest = lists.newest.clone();
+        let (rendered_units, units_total, rendered) =
+            with_pages(archive, &templates, lists, |pages| -> Result<_, Report> {
                 let units = pages.units();
                 let rendered = pages.render_each(&units)?;
                 let map = rendered
@@ -131,8 +130,7 @@ impl Session {
                     })
                     .collect::<FxHashMap<_, _>>();
                 Ok((rendered, units.len(), map))
-            },
-        )?;
+            })?;
         let (article_records, entity_records) = all_records(&assembled);
         let mut written: Vec<OutputFile> = rendered_units
             .into_iter()
@@ -151,7 +149,6 @@ impl Session {
             entity_records,
             needs_full: false,
         };
-        let newest = Lists::new(&session.assembled.archive).newest;
         written.extend(session.search_job(&newest).run()?);
         let outcome = Outcome {
             written,

@@ -866,10 +866,10 @@ fn timeline_page(pages: &Pages<'_>, year: Option<i32>) -> PageJob {
     }
     let year_url = |y: i32| views.url(&format!("timeline/{y}/"));
     let years: Vec<serde_json::Value> = if index {
-        pages
-            .timeline_years()
-            .into_iter()
-            .map(|y| {
+        lists
+            .timeline_years
+            .iter()
+            .map(|&y| {
                 let articles = lists.years.get(&y).map_or(0, Vec::len);
                 let events = archive
                     .registry
@@ -896,11 +896,7 @@ fn timeline_page(pages: &Pages<'_>, year: Option<i32>) -> PageJob {
             .map(|&a| views.card(a))
             .collect()
     };
-    let all_years = if by_year {
-        pages.timeline_years()
-    } else {
-        Vec::new()
-    };
+    let all_years: &[i32] = if by_year { &lists.timeline_years } else { &[] };
     let year_nav = year.map(|y| {
         let position = all_years.iter().position(|&other| other == y);
         let neighbour = |offset: isize| {

@@ -70,6 +70,8 @@ pub struct Lists<'a> {
     pub corrected: Vec<usize>,
     /// Dated articles by year of publication, newest first within a year.
     pub years: BTreeMap<i32, Vec<usize>>,
+    /// The years of the timeline: those of dated articles and of dated events.
+    pub timeline_years: Vec<i32>,
     /// True when the timeline is too long for one page: it is then an index of
     /// years, with a page per year.
     pub timeline_by_year: bool,
@@ -120,10 +122,22 @@ impl<'a> Lists<'a> {
             .filter(|e| e.kind == EntityKind::Event && e.date.is_some())
             .count();
         let dated: usize = years.values().map(Vec::len).sum();
+        let mut timeline_years: Vec<i32> = years.keys().copied().collect();
+        timeline_years.extend(
+            archive
+                .registry
+                .entities
+                .iter()
+                .filter(|e| e.kind == EntityKind::Event)
+                .filter_map(|e| e.date.map(|d| d.year)),
+        );
+        timeline_years.sort_unstable();
+        timeline_years.dedup();
         let by_entity = archive.mentions_by_entity();
         Self {
             // One page of 10,000 entries is slow to load, and to rebuild after an edit.
             timeline_by_year: dated + events > archive.config.lists.timeline_max,
+            timeline_years,
             years,
             corrected,
             newest,
@@ -278,7 +292,13 @@ impl Pages<'_> {
         units.extend((0..archive.registry.entities.len()).map(Unit::Entity));
         units.extend((1..=page_count(self.lists.corrected.len(), per_page)).map(Unit::Corrections));
         if self.lists.timeline_by_year {
-            units.extend(self.timeline_years().into_iter().map(Unit::TimelineYear));
+            units.extend(
+                self.lists
+                    .timeline_years
+                    .iter()
+                    .copied()
+                    .map(Unit::TimelineYear),
+            );
         }
         units.extend([
             Unit::Timeline,
@@ -296,23 +316,6 @@ impl Pages<'_> {
                 .map(|tag| Unit::Feed(Feed::Tag((*tag).to_owned()))),
         );
         units
-    }
-
-    /// The years of the timeline: those of articles and of dated events.
-    pub fn timeline_years(&self) -> Vec<i32> {
-        let archive = self.views.archive;
-        let mut years: Vec<i32> = self.lists.years.keys().copied().collect();
-        years.extend(
-            archive
-                .registry
-                .entities
-                .iter()
-                .filter(|e| e.kind == EntityKind::Event)
-                .filter_map(|e| e.date.map(|d| d.year)),
-        );
-        years.sort_unstable();
-        years.dedup();
-        years
     }
 
     /// A hash of everything `unit` shows, given each article's fingerprint. Two
@@ -460,7 +463,7 @@ impl Pages<'_> {
             }
             Unit::TimelineYear(year) => {
                 // The page links to the years before and after it.
-                self.timeline_years().hash(&mut hasher);
+                lists.timeline_years.hash(&mut hasher);
                 let list = lists.years.get(year).map_or(&[][..], Vec::as_slice);
                 articles(&mut list.iter().copied(), &prints.heading, &mut hasher);
             }
