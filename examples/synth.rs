@@ -51,6 +51,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use gloss::model::MONTHS;
 use rayon::prelude::*;
 
 // ─── PRNG ────────────────────────────────────────────────────────────────────
@@ -294,21 +295,6 @@ const SAY_VERBS: &[&str] = &[
     "conceded",
 ];
 
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
 const WEEKDAYS: &[&str] = &[
     "Monday",
     "Tuesday",
@@ -547,7 +533,7 @@ fn vocabulary_words() -> HashSet<String> {
         ADJECTIVES,
         VERBS_PAST,
         SAY_VERBS,
-        MONTHS,
+        &MONTHS,
         WEEKDAYS,
         TOPICS_A,
         TOPICS_B,
@@ -687,7 +673,7 @@ impl Filler<'_> {
                 "NUM" => number(self.rng),
                 "PCT" => self.rng.range(2, 97).to_string(),
                 "YEAR" => self.rng.range(1985, 2024).to_string(),
-                "MONTH" => self.rng.pick(MONTHS).to_string(),
+                "MONTH" => self.rng.pick(&MONTHS).to_string(),
                 "DAY" => self.rng.range(1, 28).to_string(),
                 "WD" => self.rng.pick(WEEKDAYS).to_string(),
                 other => panic!("unknown slot {other}"),
