@@ -364,7 +364,7 @@ fn annotation_exports_round_trip_and_validate_as_w3c() {
         }
         assert!(checked > 0, "{slug}: no positioned annotations");
     }
-    let validator = crate::support::repo_root().join("../shared/tools/validate_w3c_annotations.py");
+    let validator = crate::support::repo_root().join("tests/w3c/tools/validate_w3c_annotations.py");
     // The validator needs ~10 s of CPU per file; seed 000 (with every kind of
     // annotation) is checked here, all five by .ci/run.
     let file = site
