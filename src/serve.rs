@@ -1,9 +1,10 @@
 //! `gloss serve`: a live-reloading preview, served from memory.
 //!
-//! The site is built with [`crate::site::build`] and kept in memory (never written to
-//! disk), behind an `RwLock<Arc<…>>` that each rebuild swaps in one step, so a request
-//! sees either the old site or the new one, never a mix. A file watcher rebuilds on
-//! every change; open pages hear about it over Server-Sent Events and reload.
+//! The site is built by a [`crate::rebuild::Session`] and kept in memory (never written
+//! to disk), behind an `RwLock<Arc<…>>` that a rebuild changes under the write lock, so
+//! a request sees either the old site or the new one, never a mix. A file watcher
+//! rebuilds on every change (incrementally when only article or annotation files
+//! changed); open pages hear about it over Server-Sent Events and reload.
 //!
 //! A failed rebuild keeps the last good site up and adds an error overlay to every
 //! HTML page, so the editor sees the problem where they are looking; the next good

@@ -1,7 +1,9 @@
 //! The whole pipeline, in order: load → parse/annotate → link → render.
 //!
-//! [`build`] returns the finished site in memory; `output` writes it and `serve`
-//! serves it. Nothing here touches the file system except through `load`.
+//! [`build_into`] streams the site into a sink (`gloss build`: the output's staging
+//! folder); [`build`] returns it in memory (tests). `serve` goes through
+//! [`crate::rebuild::Session`], which starts from [`assemble_parts`]. Nothing here
+//! touches the file system except through `load`.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
