@@ -9,7 +9,7 @@
 //!   document and diagnostics are kept.
 //! - `link`: only the edited articles are resolved again (plus, when a slug or title
 //!   changed, the articles that name it); slugs, backlinks and related articles are
-//!   recomputed for all ([`Archive::relink`]).
+//!   recomputed for all ([`crate::link::Archive::relink`]).
 //! - `render`: each unit of the site has a fingerprint of what it shows (built from a
 //!   per-article fingerprint of its files, slug, title and resolved `[[id]]` links);
 //!   only units whose fingerprint differs from the last render are rendered, and files

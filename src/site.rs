@@ -2,7 +2,7 @@
 //!
 //! [`build_into`] streams the site into a sink (`gloss build`: the output's staging
 //! folder); [`build`] returns it in memory (tests). `serve` goes through
-//! [`crate::rebuild::Session`], which starts from [`assemble_parts`]. Nothing here
+//! [`crate::rebuild::Session`], which starts from `assemble_parts`. Nothing here
 //! touches the file system except through `load`.
 
 use std::path::Path;
