@@ -78,22 +78,20 @@ pub struct Outcome {
     /// True when everything was rebuilt.
     pub full: bool,
     /// The search index, when it is out of date: run it and add its files (after
-    /// removing the old ones under `pagefind/`).
+    /// removing the old ones under [`search::BUNDLE_DIR`]).
     pub search: Option<SearchJob>,
 }
 
 /// Rebuilding the search index from records, which may take a while at scale.
 #[derive(Debug)]
 pub struct SearchJob {
-    language: String,
     records: Vec<Arc<Record>>,
 }
 
 impl SearchJob {
     /// The index files, all under [`search::BUNDLE_DIR`].
-    pub fn run(self) -> Result<Vec<OutputFile>, Report> {
-        let records = self.records.iter().map(|r| Record::clone(r)).collect();
-        search::index_files(&self.language, records)
+    pub fn run(self) -> Vec<OutputFile> {
+        search::index_files(&self.records)
     }
 }
 
@@ -149,7 +147,7 @@ impl Session {
             entity_records,
             needs_full: false,
         };
-        written.extend(session.search_job(&newest).run()?);
+        written.extend(session.search_job(&newest).run());
         let outcome = Outcome {
             written,
             removed: Vec::new(),
@@ -378,16 +376,12 @@ impl Session {
     /// The search index job for the current records: articles newest first, then
     /// entities (the order a full build indexes them in).
     fn search_job(&self, newest: &[usize]) -> SearchJob {
-        let archive = &self.assembled.archive;
         let records = newest
             .iter()
             .map(|&i| Arc::clone(&self.article_records[i]))
             .chain(self.entity_records.iter().cloned())
             .collect();
-        SearchJob {
-            language: archive.config.language.clone(),
-            records,
-        }
+        SearchJob { records }
     }
 }
 

@@ -134,18 +134,15 @@ impl Builder {
             .name("gloss-search".to_owned())
             .spawn(move || {
                 let started = Instant::now();
-                match search.run() {
-                    Ok(files) if latest.load(Ordering::SeqCst) == job => {
-                        site.modify(|current| current.set_search_index(files));
-                        if !quiet {
-                            eprintln!(
-                                "search index updated in {} ms",
-                                started.elapsed().as_millis()
-                            );
-                        }
+                let files = search.run();
+                if latest.load(Ordering::SeqCst) == job {
+                    site.modify(|current| current.set_search_index(files));
+                    if !quiet {
+                        eprintln!(
+                            "search index updated in {} ms",
+                            started.elapsed().as_millis()
+                        );
                     }
-                    Ok(_) => {}
-                    Err(report) => report.emit_to_stderr(),
                 }
             });
         if let Err(error) = spawned {

@@ -326,7 +326,9 @@ fn builds_are_byte_identical() {
     build_with_env(&reference, &[]);
     let expected = tree(&reference.root().join("public"));
     assert!(
-        expected.keys().any(|p| p.starts_with("pagefind/index/")),
+        expected
+            .keys()
+            .any(|p| p.starts_with("search/index/terms/")),
         "the search index is part of the output"
     );
 

@@ -31,8 +31,9 @@ impl Tracked {
             self.files.insert(file.path, file.contents);
         }
         if let Some(search) = outcome.search {
-            let index = search.run().expect("search index");
-            self.files.retain(|path, _| !path.starts_with("pagefind/"));
+            let index = search.run();
+            self.files
+                .retain(|path, _| !path.starts_with(gloss::render::search::BUNDLE_DIR));
             for file in index {
                 self.files.insert(file.path, file.contents);
             }

@@ -1,13 +1,11 @@
 //! Search: a reader types a name on /search/ and finds the articles that mention it,
 //! with nothing but the static files of the built site.
 
+use std::fmt::Write as _;
 use std::fs;
-use std::io::Read as _;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-
-use ciborium::Value;
 
 use crate::support::{attrs, repo_root, texts, Archive, Site};
 
@@ -34,79 +32,43 @@ fn seed_slug(prefix: &str) -> String {
         .to_owned()
 }
 
-/// A gzip-compressed Pagefind file, decompressed, without its `pagefind_dcd` signature.
-fn pagefind_file(bundle: &Path, name: &str) -> Vec<u8> {
-    let compressed = fs::read(bundle.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut bytes = Vec::new();
-    flate2::read::GzDecoder::new(compressed.as_slice())
-        .read_to_end(&mut bytes)
-        .expect("gzip");
-    bytes
-        .strip_prefix(b"pagefind_dcd")
-        .expect("Pagefind signature")
-        .to_vec()
+fn json(site: &Site, path: &str) -> serde_json::Value {
+    serde_json::from_str(&site.file(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-fn cbor(bytes: &[u8]) -> Vec<Value> {
-    let value: Value = ciborium::from_reader(bytes).expect("cbor");
-    value.into_array().expect("a CBOR array")
-}
-
-fn text(value: &Value) -> &str {
-    value.as_text().expect("a CBOR string")
-}
-
-/// The URLs of the pages a one-word query finds, looked up the way Pagefind's
-/// WebAssembly does: entry → meta → the index chunk whose word range holds the word →
-/// page numbers → fragments. Exact (already lower-case, unstemmed) words only.
+/// The URLs of the pages whose indexed words include `word` exactly, looked up the way
+/// static/search.js does: meta.json → the shard with the longest key that begins the
+/// word (hex of the key in the file name) → delta-encoded document numbers → the
+/// document files.
 fn lookup(site: &Site, word: &str) -> Vec<String> {
-    let bundle = site.output().join("pagefind");
-    let entry: serde_json::Value =
-        serde_json::from_str(&site.file("pagefind/pagefind-entry.json")).expect("entry json");
-    let hash = entry["languages"]["en"]["hash"]
-        .as_str()
-        .expect("an English index");
-    let meta = cbor(&pagefind_file(&bundle, &format!("pagefind.{hash}.pf_meta")));
-    let pages = meta[1].as_array().expect("pages");
-    let chunk = meta[2]
+    let meta = json(site, "search/index/meta.json");
+    let home = meta["shards"]
         .as_array()
-        .expect("chunks")
+        .expect("shards")
         .iter()
-        .map(|c| c.as_array().expect("chunk"))
-        .find(|c| text(&c[0]) <= word && word <= text(&c[1]))
-        .unwrap_or_else(|| panic!("no index chunk holds {word:?}"));
-    let words = cbor(&pagefind_file(
-        &bundle,
-        &format!("index/{}.pf_index", text(&chunk[2])),
-    ));
-    let words = words[0].as_array().expect("words");
-    let Some(found) = words
-        .iter()
-        .map(|w| w.as_array().expect("word"))
-        .find(|w| text(&w[0]) == word)
-    else {
+        .map(|k| k.as_str().expect("shard key"))
+        .filter(|k| word.starts_with(k))
+        .max_by_key(|k| k.len())
+        .expect("the root shard begins every word");
+    let hex = home.bytes().fold(String::new(), |mut hex, b| {
+        let _ = write!(hex, "{b:02x}");
+        hex
+    });
+    let shard = json(site, &format!("search/index/terms/t{hex}.json"));
+    let Some(postings) = shard.get(word) else {
         return Vec::new();
     };
-    let mut number = 0_usize;
-    let mut urls: Vec<String> = found[1]
-        .as_array()
-        .expect("word pages")
-        .iter()
-        .map(|p| {
-            // Page numbers are delta-encoded within a word's list.
-            let delta: usize = p.as_array().expect("page")[0]
-                .as_integer()
-                .expect("number")
-                .try_into()
-                .expect("usize");
-            number += delta;
-            let page_hash = text(&pages[number].as_array().expect("meta page")[0]).to_owned();
-            let fragment: serde_json::Value = serde_json::from_slice(&pagefind_file(
-                &bundle,
-                &format!("fragment/{page_hash}.pf_fragment"),
-            ))
-            .expect("fragment json");
-            fragment["url"].as_str().expect("url").to_owned()
+    let per_file = meta["docs_per_file"].as_u64().expect("docs_per_file");
+    let postings = postings.as_array().expect("postings");
+    let mut doc = 0;
+    let mut urls: Vec<String> = postings
+        .chunks(2)
+        .map(|pair| {
+            doc += pair[0].as_u64().expect("delta");
+            assert!(pair[1].as_u64().expect("score") >= 1, "scores are positive");
+            let file = json(site, &format!("search/index/docs/{}.json", doc / per_file));
+            let index = usize::try_from(doc % per_file).expect("index");
+            file[index]["url"].as_str().expect("url").to_owned()
         })
         .collect();
     urls.sort();
@@ -158,21 +120,17 @@ fn notes_and_entity_names_are_searchable_and_filters_exist() {
         lookup(&site, "daisaku").contains(&"/articles/a/".to_owned()),
         "entity full names are indexed"
     );
-    let entry: serde_json::Value =
-        serde_json::from_str(&site.file("pagefind/pagefind-entry.json")).expect("entry");
-    let hash = entry["languages"]["en"]["hash"].as_str().expect("hash");
-    let meta = cbor(&pagefind_file(
-        &site.output().join("pagefind"),
-        &format!("pagefind.{hash}.pf_meta"),
-    ));
-    let mut filters: Vec<&str> = meta[3]
-        .as_array()
-        .expect("filters")
-        .iter()
-        .map(|f| text(&f.as_array().expect("filter")[0]))
-        .collect();
-    filters.sort_unstable();
-    assert_eq!(filters, ["entity", "kind", "source", "tag"]);
+    let meta = json(&site, "search/index/meta.json");
+    let filters = meta["filters"].as_object().expect("filters");
+    let keys: Vec<&str> = filters.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["entity", "kind", "source", "tag"]);
+    assert_eq!(filters["source"], serde_json::json!([["RT", 1]]));
+    // The one document with source RT is the article (document 0: articles come first).
+    assert_eq!(site.file("search/index/filters/source/0.json"), "[0]");
+    let docs = json(&site, "search/index/docs/0.json");
+    assert_eq!(docs[0]["url"], "/articles/a/");
+    assert_eq!(docs[0]["meta"]["text"], "/articles/a/text.txt");
+    assert_eq!(docs[0]["meta"]["source"], "RT");
 }
 
 #[test]
@@ -191,10 +149,10 @@ fn search_page_loads_only_files_from_the_site_and_explains_itself_without_javasc
         ["search"]
     );
     assert_eq!(
-        attrs(&html, "#search", "data-bundle"),
-        ["/archive/pagefind/"]
+        attrs(&html, "#search", "data-index"),
+        ["/archive/search/index/"]
     );
-    assert!(site.files().contains(&"pagefind/pagefind.js".to_owned()));
+    assert!(site.files().contains(&"search/index/meta.json".to_owned()));
     let noscript = site.page("search/");
     let noscript = &noscript[noscript.find("<noscript>").expect("a <noscript>")..];
     for target in ["/archive/tags/", "/archive/people/", "/archive/places/"] {
@@ -294,27 +252,31 @@ fn dump_dom(browser: &Path, url: &str) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// The result links the search page shows for `url`. Chromium's virtual clock can run
-/// out while the WebAssembly still compiles on a busy machine (the compile is not a
-/// pending fetch or timer), so an empty page is retried a few times before it counts.
-fn result_links(browser: &Path, url: &str) -> Vec<String> {
+/// What the search page shows for `url`: its result links and the marked words of
+/// its excerpts. Chromium's virtual clock can run out on a busy machine before the
+/// fetches finish, so a page that shows nothing yet is loaded again, a few times; no
+/// links means the page said "No results.".
+fn results(browser: &Path, url: &str) -> (Vec<String>, Vec<String>) {
     for attempt in 1..=6 {
         let dom = dump_dom(browser, url);
-        let links = attrs(
-            &scraper::Html::parse_document(&dom),
-            "#search .search-results a",
-            "href",
-        );
+        let html = scraper::Html::parse_document(&dom);
+        let links = attrs(&html, "#search .search-results h2 a", "href");
         if !links.is_empty() || dom.contains("No results.") {
-            return links;
+            return (links, texts(&html, "#search .search-excerpt mark"));
         }
         eprintln!("{url}: no results rendered yet (attempt {attempt}), retrying");
     }
-    Vec::new()
+    panic!("{url}: the page showed neither results nor \"No results.\"");
+}
+
+fn result_links(browser: &Path, url: &str) -> Vec<String> {
+    results(browser, url).0
 }
 
 /// The real search, in a real browser, on a site served from a subpath: ?q= runs on
-/// load, and ?source= narrows the results.
+/// load, a word's beginning finds it, accents and case are folded as the index folds
+/// them, excerpts mark the hits, and ?source= narrows the results (or lists a source's
+/// pages alone).
 #[test]
 fn browser_search_runs_the_query_in_the_url() {
     let Some(browser) = chromium() else {
@@ -329,24 +291,40 @@ fn browser_search_runs_the_query_in_the_url() {
     std::os::unix::fs::symlink(site.output(), root.path().join("archive")).expect("symlink");
     let server = Server::start(root.path()).expect("python3 -m http.server starts");
     let base = format!("http://127.0.0.1:{}/archive/", server.port);
+    let kaneko_articles: Vec<String> = ["000", "001"]
+        .iter()
+        .map(|seed| format!("/archive/articles/{}/", seed_slug(seed)))
+        .collect();
 
-    let kaneko = result_links(&browser, &format!("{base}search/?q=Kaneko"));
-    for seed in ["000", "001"] {
-        let url = format!("/archive/articles/{}/", seed_slug(seed));
+    let (kaneko, marks) = results(&browser, &format!("{base}search/?q=Kaneko"));
+    for url in &kaneko_articles {
         assert!(
-            kaneko.contains(&url),
+            kaneko.contains(url),
             "the page should list {url} for ?q=Kaneko; it lists {kaneko:?}"
         );
+    }
+    assert!(
+        marks.iter().any(|m| m == "Kaneko"),
+        "excerpts mark the word as the text spells it: {marks:?}"
+    );
+    for query in ["Kane", "KAN%C3%89KO"] {
+        let found = result_links(&browser, &format!("{base}search/?q={query}"));
+        for url in &kaneko_articles {
+            assert!(found.contains(url), "?q={query} lists {found:?}");
+        }
     }
     let izium = result_links(&browser, &format!("{base}search/?q=Izium"));
     assert!(
         izium.contains(&format!("/archive/articles/{}/", seed_slug("002"))),
         "?q=Izium lists {izium:?}"
     );
+    let rt_article = [format!("/archive/articles/{}/", seed_slug("001"))];
     let rt_only = result_links(&browser, &format!("{base}search/?q=Kaneko&source=RT"));
-    assert_eq!(
-        rt_only,
-        [format!("/archive/articles/{}/", seed_slug("001"))],
-        "?source=RT keeps only RT's article"
+    assert_eq!(rt_only, rt_article, "?source=RT keeps only RT's article");
+    let rt_alone = result_links(&browser, &format!("{base}search/?source=RT"));
+    assert_eq!(rt_alone, rt_article, "?source=RT alone lists RT's pages");
+    assert!(
+        result_links(&browser, &format!("{base}search/?q=Kaneko+xyzzyplugh")).is_empty(),
+        "every word must match"
     );
 }

@@ -1,0 +1,111 @@
+//! Words as the search index stores them, and as `static/search.js` reads a query.
+//!
+//! Both sides must cut and fold text the same way, or a query misses words that are in
+//! the index. The rule is small on purpose, so that it is easy to write twice:
+//!
+//! 1. canonical decomposition (NFD), then every combining mark dropped, so `Zaporižžia`
+//!    and `Zaporizzia` are one word;
+//! 2. lower case, with Greek final sigma folded into `σ` (JavaScript's `toLowerCase`
+//!    turns a word-final `Σ` into `ς`, Rust's per-character lowering does not);
+//! 3. a word is a maximal run of alphabetic or numeric characters (`\p{Alphabetic}` or
+//!    `\p{N}` in JavaScript, `char::is_alphanumeric` in Rust); everything else separates
+//!    words, so `Kaneko's` is `kaneko` and `s`;
+//! 4. words longer than [`MAX_WORD_CHARS`] (pasted URLs, hashes) are left out.
+//!
+//! In JavaScript: `text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
+//! .replace(/ς/g, "σ").match(/[\p{Alphabetic}\p{N}]+/gu)`.
+//!
+//! There is no stemming: a query word also matches the longer words it begins (see the
+//! module docs of `search`), which covers plurals and most English inflections
+//! without tying the index to one language.
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+
+/// Longer words are not indexed.
+pub const MAX_WORD_CHARS: usize = 64;
+
+/// Calls `each` with every word of `text`, folded as the module docs say. The buffer
+/// passed is reused between calls.
+pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    let mut word = String::with_capacity(32);
+    let mut chars = 0_usize;
+    let mut finish = |word: &mut String, chars: &mut usize| {
+        if !word.is_empty() && *chars <= MAX_WORD_CHARS {
+            each(word);
+        }
+        word.clear();
+        *chars = 0;
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            // The common case, kept off the decomposition path.
+            if c.is_ascii_alphanumeric() {
+                word.push(c.to_ascii_lowercase());
+                chars += 1;
+            } else {
+                finish(&mut word, &mut chars);
+            }
+            continue;
+        }
+        let mut separator = false;
+        decompose_canonical(c, |d| {
+            if is_combining_mark(d) {
+                return;
+            }
+            if d.is_alphanumeric() {
+                for lower in d.to_lowercase() {
+                    word.push(if lower == 'ς' { 'σ' } else { lower });
+                    chars += 1;
+                }
+            } else {
+                separator = true;
+            }
+        });
+        if separator {
+            finish(&mut word, &mut chars);
+        }
+    }
+    finish(&mut word, &mut chars);
+}
+
+/// The words of `text`, in order (for tests and small inputs).
+pub fn words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for_each_word(text, |w| words.push(w.to_owned()));
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_lower_case_runs_of_letters_and_digits() {
+        assert_eq!(
+            words("Mr. Kaneko's unit, 2022–23: \"front-line\" duty"),
+            ["mr", "kaneko", "s", "unit", "2022", "23", "front", "line", "duty"]
+        );
+    }
+
+    #[test]
+    fn accents_are_folded_and_precomposed_equals_decomposed() {
+        assert_eq!(words("Zaporižžia CAFÉ"), ["zaporizzia", "cafe"]);
+        assert_eq!(words("Cafe\u{301}"), ["cafe"]);
+    }
+
+    #[test]
+    fn non_latin_scripts_are_words_too() {
+        assert_eq!(words("Київ, ΟΔΥΣΣΕΥΣ"), ["киів", "οδυσσευσ"]);
+        // Japanese has no spaces: a run of kanji and kana is one word, and the
+        // voiced-sound mark of が decomposes to か plus a dropped mark.
+        assert_eq!(words("金子大作さん が"), ["金子大作さん", "か"]);
+    }
+
+    #[test]
+    fn very_long_runs_are_left_out() {
+        let long = "a".repeat(MAX_WORD_CHARS + 1);
+        assert_eq!(words(&format!("x {long} y")), ["x", "y"]);
+        let edge = "b".repeat(MAX_WORD_CHARS);
+        assert_eq!(words(&edge), std::slice::from_ref(&edge));
+    }
+}
