@@ -84,19 +84,23 @@ fn rank_one(
             }
         }
     }
-    let mut ranked: Vec<Related> = touched
-        .iter()
-        .map(|&other| Related {
+    let order = |a: &usize, b: &usize| scores[*b].total_cmp(&scores[*a]).then(a.cmp(b));
+    // Only the best few are sorted, and the result is a fresh vector of at most
+    // MAX_RELATED: one sized for every touched article, truncated, would keep its
+    // capacity (tens of KB per article at 100,000 articles).
+    if touched.len() > MAX_RELATED {
+        touched.select_nth_unstable_by(MAX_RELATED, order);
+    }
+    let mut best: Vec<usize> = touched.iter().copied().take(MAX_RELATED).collect();
+    best.sort_by(order);
+    let ranked: Vec<Related> = best
+        .into_iter()
+        .map(|other| Related {
             article: other,
             score: scores[other],
-            shared: Vec::new(),
+            shared: shared_entities(entities, &entity_sets[other], weights),
         })
         .collect();
-    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.article.cmp(&b.article)));
-    ranked.truncate(MAX_RELATED);
-    for related in &mut ranked {
-        related.shared = shared_entities(entities, &entity_sets[related.article], weights);
-    }
     for &other in touched.iter() {
         scores[other] = 0.0;
     }

@@ -52,7 +52,7 @@ use crate::render::OutputFile;
 /// Largest shard, in bytes of JSON, unless one word's postings alone are larger.
 pub const SHARD_BUDGET: usize = 40 * 1024;
 /// Documents per `docs/<n>.json` file.
-pub const DOCS_PER_FILE: usize = 50;
+pub const DOCS_PER_FILE: usize = 16;
 /// A word in the title counts as this many occurrences in the text.
 const TITLE_WEIGHT: u32 = 3;
 /// Documents cut into words by one parallel task.
