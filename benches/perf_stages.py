@@ -19,7 +19,7 @@ import sys
 # (stage, substrings of a frame's symbol), highest priority first.
 STAGES = [
     ("output: write files (gloss::output)", ["gloss::output::"]),
-    ("search index (pagefind)", ["pagefind", "gloss::render::search"]),
+    ("search index", ["gloss::render::search"]),
     ("template context conversion (serde_json → tera::Context)", ["tera::context::Context::from_value"]),
     ("templates (Tera render)", ["tera::", "gloss::render::templates"]),
     ("article body HTML (render::body)", ["gloss::render::body"]),
