@@ -48,9 +48,9 @@ function hex(text) {
   return Array.from(new TextEncoder().encode(text), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function fetchOnce(url, parse) {
+function fetchOnce(url, parse, options) {
   if (!cache.has(url)) {
-    const loading = fetch(url).then((response) => {
+    const loading = fetch(url, options).then((response) => {
       if (!response.ok) throw new Error(`${url}: ${response.status}`);
       return parse(response);
     });
@@ -62,15 +62,7 @@ function fetchOnce(url, parse) {
 
 /* meta.json is revalidated; the other files carry its stamp, so they never mix builds. */
 function meta() {
-  if (!cache.has("meta")) {
-    const loading = fetch(indexUrl + "meta.json", { cache: "no-cache" }).then((r) => {
-      if (!r.ok) throw new Error(`meta.json: ${r.status}`);
-      return r.json();
-    });
-    loading.catch(() => cache.delete("meta"));
-    cache.set("meta", loading);
-  }
-  return cache.get("meta");
+  return fetchOnce(indexUrl + "meta.json", (r) => r.json(), { cache: "no-cache" });
 }
 
 async function indexFile(path) {
