@@ -12,11 +12,13 @@ use std::path::PathBuf;
 
 use toml::Spanned;
 
-pub use anchor::{anchor, Anchor, AnchorError, Anchored, TextQuote};
+pub use anchor::{anchor, Anchor, AnchorError, Anchored, NormalizedText, TextQuote};
 pub use file::{
     AnnotationFile, ArticleKind, ArticleMeta, ClaimSpec, MentionSpec, NoteKind, NoteSpec,
     SeeAlsoSpec,
 };
+
+use std::cell::OnceCell;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::ArticleSource;
@@ -110,6 +112,7 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
     let annotation_path = source.annotation.as_ref().map(|a| a.path.clone());
     let mut anchorer = Anchorer {
         document: &document,
+        normalized: OnceCell::new(),
         article_path: &source.source.path,
         annotation_path: annotation_path.clone().unwrap_or_default(),
         diagnostics: &mut diagnostics,
@@ -137,6 +140,10 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
 /// Anchors quotes of one annotation file and turns failures into diagnostics.
 struct Anchorer<'a> {
     document: &'a Document,
+    /// The document's text normalised for matching: built once, at the first quote,
+    /// and shared by every quote of the file (building it per quote was the largest
+    /// single cost of parsing and anchoring).
+    normalized: OnceCell<NormalizedText>,
     article_path: &'a PathBuf,
     annotation_path: PathBuf,
     diagnostics: &'a mut Vec<Diagnostic>,
@@ -212,7 +219,8 @@ impl Anchorer<'_> {
     ) -> Option<(Range<usize>, Option<usize>)> {
         let text = &self.document.text;
         let span = Some(written.span());
-        match anchor(text, quote) {
+        let normalized = self.normalized.get_or_init(|| NormalizedText::new(text));
+        match normalized.anchor(quote) {
             Ok(Anchor {
                 range,
                 how: Anchored::Exactly,

@@ -7,7 +7,14 @@
 
 /// Collapses every run of whitespace (including no-break spaces) to one space and trims.
 pub(crate) fn collapse_whitespace(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 /// Removes a leading list bullet ("• ", "- ", "* ", "– ") and the space after it.

@@ -376,7 +376,9 @@ pub(crate) fn remove_repeated_sentences(text: &str) -> (String, Vec<String>) {
     let mut kept: Option<&str> = None;
     for span in spans {
         let sentence = &text[span.clone()];
-        let repeat = kept.is_some_and(|k| collapse_whitespace(k) == collapse_whitespace(sentence));
+        // Word by word, without building either collapsed string: most sentences differ
+        // from the previous one at their first word.
+        let repeat = kept.is_some_and(|k| k.split_whitespace().eq(sentence.split_whitespace()));
         if repeat && sentence.split_whitespace().count() >= REPEAT_MIN_WORDS {
             // Skip the gap before the copy and the copy itself.
             out.push_str(&text[copied_to..last_end]);
