@@ -7,6 +7,7 @@
 pub mod anchor;
 pub mod file;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -17,8 +18,6 @@ pub use file::{
     AnnotationFile, ArticleKind, ArticleMeta, ClaimSpec, MentionSpec, NoteKind, NoteSpec,
     SeeAlsoSpec,
 };
-
-use std::cell::OnceCell;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::ArticleSource;
