@@ -16,6 +16,8 @@
 const FILTERS = [["source", "Source"], ["kind", "Kind"], ["tag", "Tag"], ["entity", "Entity"]];
 const PAGE = 10;
 const EXCERPT_WORDS = 30;
+/* Words shown before an excerpt's first hit, when there is room. */
+const LEAD_IN_WORDS = 6;
 /* A query word also matches longer words it begins, at this fraction of the score. */
 const PREFIX_WEIGHT = 0.5;
 /* A short query word that begins many shards matches exactly only beyond this many. */
@@ -168,6 +170,14 @@ function excerpt(text, queryWords) {
     if (hits > bestHits) { bestHits = hits; best = start; }
   }
   if (bestHits <= 0 && queryWords.length) return null;
+  /* The earliest best window starts at a hit; give its first hit a few words of lead-in
+     when the window's last hit still fits. */
+  if (bestHits > 0) {
+    const hits = found.slice(best, best + EXCERPT_WORDS).map((w) => w.hit);
+    const firstHit = best + hits.indexOf(true);
+    const lastHit = best + hits.lastIndexOf(true);
+    best = Math.max(0, firstHit - LEAD_IN_WORDS, lastHit - EXCERPT_WORDS + 1);
+  }
   const window = found.slice(best, best + EXCERPT_WORDS);
   const p = el("p", "search-excerpt");
   if (best > 0) p.append("… ");
