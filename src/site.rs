@@ -56,6 +56,22 @@ pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive
     Ok((assembled.project, assembled.archive, report))
 }
 
+/// [`assemble`] for a build: article texts are freed as they are parsed, and the
+/// rest of the project's article and annotation texts once the report has what it
+/// needs of them. Rendering reads the parsed documents.
+fn assemble_for_build(
+    root: &Path,
+    options: &BuildOptions,
+) -> Result<(Project, Archive, Report), Report> {
+    let assembled = assemble_keeping(root, options, Texts::FreeWhenParsed)?;
+    let report = assembled.report();
+    Ok((
+        without_article_sources(assembled.project),
+        assembled.archive,
+        report,
+    ))
+}
+
 /// A loaded and linked project with its diagnostics kept by where they come from, so
 /// an incremental rebuild can replace one article's.
 pub(crate) struct Assembled {
@@ -83,6 +99,27 @@ impl Assembled {
 }
 
 pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Assembled, Report> {
+    assemble_keeping(root, options, Texts::Keep)
+}
+
+/// Whether assembling keeps every article's source text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Texts {
+    /// `serve`'s session and `gloss check` (whose lints read the texts) need them.
+    Keep,
+    /// A build does not: each article's text is freed as soon as it is parsed, unless
+    /// a diagnostic points into it (the report shows its lines) or it has no
+    /// annotation file (link diagnostics about it then point at the article file).
+    /// The parsed document keeps its own copy of the text, so holding both for every
+    /// article until the end of parsing was about 5 KB an article of peak memory.
+    FreeWhenParsed,
+}
+
+fn assemble_keeping(
+    root: &Path,
+    options: &BuildOptions,
+    texts: Texts,
+) -> Result<Assembled, Report> {
     options.begin(Stage::Load);
     let mut project = load::load_project(root)?;
     if let Some(base_url) = &options.base_url {
@@ -93,9 +130,14 @@ pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Asse
     options.begin(Stage::Annotate);
     let (annotated, annotate): (Vec<AnnotatedArticle>, Vec<Vec<Diagnostic>>) = project
         .articles
-        .par_iter()
+        .par_iter_mut()
         .map(|article| {
             let result = annotate_article(article);
+            let needed = article.annotation.is_none()
+                || result.1.iter().any(|d| d.path == article.source.path);
+            if texts == Texts::FreeWhenParsed && !needed {
+                article.source.text = String::new();
+            }
             options.advance(1);
             result
         })
@@ -125,11 +167,10 @@ pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Asse
 /// Builds the site in memory. Errors (in any file) fail the build; warnings travel
 /// with the result.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Built, Report> {
-    let (project, archive, report) = assemble(root, options)?;
+    let (project, archive, report) = assemble_for_build(root, options)?;
     if report.has_errors() {
         return Err(report);
     }
-    let project = without_article_sources(project);
     let rendered = render::render_site(&archive, &project, options.progress.as_deref())?;
     Ok(Built {
         rendered,
@@ -166,11 +207,10 @@ pub fn build_into(
     options: &BuildOptions,
     sink: &dyn Sink,
 ) -> Result<BuildSummary, Report> {
-    let (project, archive, report) = assemble(root, options)?;
+    let (project, archive, report) = assemble_for_build(root, options)?;
     if report.has_errors() {
         return Err(report);
     }
-    let project = without_article_sources(project);
     let counting = Counting {
         inner: sink,
         files: AtomicUsize::new(0),
@@ -184,8 +224,7 @@ pub fn build_into(
 }
 
 /// The project without its article and annotation texts: rendering reads the parsed
-/// documents, and the report keeps its own copy of any file it points into, so a
-/// build frees them (about 8 KB an article) before rendering.
+/// documents, and the report keeps its own copy of any file it points into.
 fn without_article_sources(mut project: Project) -> Project {
     project.articles = Vec::new();
     project.orphan_annotations = Vec::new();
