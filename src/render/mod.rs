@@ -110,9 +110,7 @@ pub fn render_into(
     if let Some(progress) = progress {
         progress.begin(Stage::Search);
     }
-    for file in search::search_files(archive) {
-        sink.put(file).map_err(Report::from)?;
-    }
+    search::write_search_files(archive, |file| sink.put(file)).map_err(Report::from)?;
     Ok(())
 }
 

@@ -37,6 +37,7 @@
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::convert::Infallible;
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -73,40 +74,84 @@ where
     build_with_budget(count, record, SHARD_BUDGET)
 }
 
+/// Like [`build`], but hands each file to `emit` as soon as it is made, so that a
+/// build writes the index without holding all of it (it is hundreds of MB at 100,000
+/// articles). `meta.json` comes last: its stamp covers the files before it.
+pub fn write<R, F, E>(
+    count: usize,
+    record: F,
+    emit: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E>
+where
+    R: Borrow<Record>,
+    F: Fn(usize) -> R + Sync,
+{
+    write_with_budget(count, record, SHARD_BUDGET, emit)
+}
+
 fn build_with_budget<R, F>(count: usize, record: F, budget: usize) -> Vec<OutputFile>
 where
     R: Borrow<Record>,
     F: Fn(usize) -> R + Sync,
 {
-    let collected = Collected::gather(count, &record);
     let mut files = Vec::new();
-    let docs = doc_files(&collected.docs);
-    let filters = filter_files(&collected.filters);
-    let lengths = collected.lengths;
-    let terms = encode_terms(collected.postings, &lengths);
+    let written: Result<(), Infallible> = write_with_budget(count, record, budget, |file| {
+        files.push(file);
+        Ok(())
+    });
+    let Ok(()) = written;
+    files
+}
+
+fn write_with_budget<R, F, E>(
+    count: usize,
+    record: F,
+    budget: usize,
+    mut emit: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E>
+where
+    R: Borrow<Record>,
+    F: Fn(usize) -> R + Sync,
+{
+    let collected = Collected::gather(count, &record);
+    // Every file but meta.json is hashed on its way out, for the stamp.
+    let mut hasher = Sha256::new();
+    let mut put = |hasher: &mut Sha256, file: OutputFile| {
+        hasher.update(file.path.as_bytes());
+        hasher.update([0]);
+        hasher.update(&file.contents);
+        hasher.update([0]);
+        emit(file)
+    };
+    let mut terms = encode_terms(collected.postings, &collected.lengths);
     let shards = shard(&terms, budget);
     for shard in &shards {
-        files.push(OutputFile {
+        let file = OutputFile {
             path: format!("{BUNDLE_DIR}terms/t{}.json", hex(shard.key.as_bytes())),
-            contents: shard_json(&terms, shard).into_bytes(),
-        });
+            contents: shard_json(&mut terms, shard).into_bytes(),
+        };
+        put(&mut hasher, file)?;
     }
-    files.extend(docs);
-    files.extend(filters.files);
-    let stamp = stamp(&files);
+    drop(terms);
+    for file in doc_files(&collected.docs) {
+        put(&mut hasher, file)?;
+    }
+    let filters = filter_files(&collected.filters);
+    for file in filters.files {
+        put(&mut hasher, file)?;
+    }
     let meta = Meta {
         version: 1,
         docs: count,
         docs_per_file: DOCS_PER_FILE,
-        stamp,
+        stamp: hex(&hasher.finalize()[..8]),
         shards: shards.iter().map(|s| s.key.as_str()).collect(),
         filters: filters.values,
     };
-    files.push(OutputFile {
+    emit(OutputFile {
         path: format!("{BUNDLE_DIR}meta.json"),
         contents: serde_json::to_vec(&meta).unwrap_or_default(),
-    });
-    files
+    })
 }
 
 #[derive(Serialize)]
@@ -368,16 +413,25 @@ fn split(
     }
 }
 
-fn shard_json(terms: &[Term], shard: &Shard) -> String {
-    let mut json = String::from("{");
+/// The shard's JSON. Each word's entry is taken out of `terms` (every word is in one
+/// shard), so the encoded index is freed as the shards are written.
+fn shard_json(terms: &mut [Term], shard: &Shard) -> String {
+    let size: usize = shard
+        .ranges
+        .iter()
+        .flat_map(|r| &terms[r.clone()])
+        .map(|t| t.entry.len() + 1)
+        .sum();
+    let mut json = String::with_capacity(size + 2);
+    json.push('{');
     let mut first = true;
     for range in &shard.ranges {
-        for term in &terms[range.clone()] {
+        for term in &mut terms[range.clone()] {
             if !first {
                 json.push(',');
             }
             first = false;
-            json.push_str(&term.entry);
+            json.push_str(&std::mem::take(&mut term.entry));
         }
     }
     json.push('}');
@@ -427,18 +481,6 @@ fn deltas(docs: &[u32]) -> String {
     }
     json.push(']');
     json
-}
-
-/// Names this set of index files: the first 16 hex digits of a hash of them all.
-fn stamp(files: &[OutputFile]) -> String {
-    let mut hasher = Sha256::new();
-    for file in files {
-        hasher.update(file.path.as_bytes());
-        hasher.update([0]);
-        hasher.update(&file.contents);
-        hasher.update([0]);
-    }
-    hex(&hasher.finalize()[..8])
 }
 
 /// Lower-case hex: file names for any word prefix, whatever its script.

@@ -61,20 +61,35 @@ pub struct Record {
     pub filters: BTreeMap<String, Vec<String>>,
 }
 
-/// The search index, as files under [`BUNDLE_DIR`]. Records are made while indexing
-/// and dropped batch by batch, never all held at once.
-pub fn search_files(archive: &Archive) -> Vec<OutputFile> {
+/// Writes the search index, file by file, under [`BUNDLE_DIR`]. Records are made
+/// while indexing and dropped batch by batch, never all held at once.
+pub fn write_search_files<E>(
+    archive: &Archive,
+    emit: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
     let newest = archive.newest_first();
     let articles = newest.len();
-    index::build(articles + archive.registry.entities.len(), |doc| {
+    let record = |doc: usize| {
         if doc < articles {
             article_record(&views, newest[doc])
         } else {
             entity_record(&views, doc - articles)
         }
-    })
+    };
+    index::write(articles + archive.registry.entities.len(), record, emit)
+}
+
+/// The search index, as files under [`BUNDLE_DIR`].
+pub fn search_files(archive: &Archive) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let written: Result<(), std::convert::Infallible> = write_search_files(archive, |file| {
+        files.push(file);
+        Ok(())
+    });
+    let Ok(()) = written;
+    files
 }
 
 /// The index of `records`, in that order.
