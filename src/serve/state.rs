@@ -7,7 +7,9 @@ use crate::rebuild::Outcome;
 use crate::render::search::BUNDLE_DIR;
 use crate::render::OutputFile;
 
-/// One version of the site. Never changed once made: a rebuild makes a new one.
+/// One version of the site. A request holds it through an `Arc` and it never changes
+/// under the request: [`SharedSite::modify`] changes it in place only when no request
+/// holds it, and copies it otherwise.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct SiteState {
     /// By output path (`articles/x/index.html`).

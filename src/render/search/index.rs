@@ -32,7 +32,9 @@
 //!
 //! Records are made, cut into words and dropped in parallel batches of [`CHUNK`]
 //! documents; what stays is each word's postings, packed four bytes each (document
-//! number × 256 + capped term frequency), and the documents' lengths. Scoring and
+//! number × 256 + capped term frequency), and the documents' lengths. The packing
+//! allows [`MAX_DOCS`] documents (articles plus entities), far past any archive
+//! gloss is built for. Scoring and
 //! encoding run in parallel over the words.
 
 use std::borrow::Borrow;
@@ -64,6 +66,8 @@ const B: f64 = 0.75;
 
 /// Term frequencies are capped to fit the low byte of a packed posting.
 const MAX_TF: u32 = 255;
+/// Document numbers fill the other three bytes.
+pub const MAX_DOCS: usize = 1 << 24;
 
 /// Documents 0..count, in that order (`record(i)` is document `i`), as index files.
 pub fn build<R, F>(count: usize, record: F) -> Vec<OutputFile>
@@ -113,6 +117,9 @@ where
     R: Borrow<Record>,
     F: Fn(usize) -> R + Sync,
 {
+    // Past MAX_DOCS a document number would overflow its packed posting; such
+    // documents are left out rather than corrupting the others' postings.
+    let count = count.min(MAX_DOCS);
     let collected = Collected::gather(count, &record);
     // Every file but meta.json is hashed on its way out, for the stamp.
     let mut hasher = Sha256::new();
@@ -223,6 +230,7 @@ impl Collected {
         for doc in range {
             let record = record(doc);
             let record = record.borrow();
+            // Below MAX_DOCS (see `write_with_budget`), so this fits in 24 bits.
             let doc = u32::try_from(doc).unwrap_or(u32::MAX);
             let mut length = 0_u32;
             let title = record.meta.get("title").map_or("", String::as_str);
