@@ -292,12 +292,17 @@ impl Session {
                         (unit, print)
                     })
                     .collect();
-                let stale: Vec<Unit> = next
+                let (stale, stale_prints): (Vec<Unit>, Vec<u64>) = next
                     .iter()
                     .filter(|(unit, print)| previous.get(unit).map(|(p, _)| p) != Some(print))
-                    .map(|(unit, _)| unit.clone())
-                    .collect();
-                Ok((pages.render_each(&stale)?, next))
+                    .map(|(unit, print)| (unit.clone(), *print))
+                    .unzip();
+                // `render_each` keeps the order of the units it is given.
+                let rendered = pages.render_each(&stale)?;
+                Ok((
+                    rendered.into_iter().zip(stale_prints).collect::<Vec<_>>(),
+                    next,
+                ))
             },
         )?;
 
@@ -320,15 +325,13 @@ impl Session {
                 keep
             });
         }
-        let prints_of: FxHashMap<&Unit, u64> = next.iter().map(|(u, p)| (u, *p)).collect();
-        for (unit, files) in &rendered {
-            let print = prints_of.get(unit).copied().unwrap_or_default();
-            if let Some((_, old)) = self.rendered.insert(unit.clone(), (print, paths(files))) {
+        for ((unit, files), print) in &rendered {
+            if let Some((_, old)) = self.rendered.insert(unit.clone(), (*print, paths(files))) {
                 maybe_removed.extend(old);
             }
         }
         let units_rendered = rendered.len();
-        let written: Vec<OutputFile> = rendered.into_iter().flat_map(|(_, f)| f).collect();
+        let written: Vec<OutputFile> = rendered.into_iter().flat_map(|((_, f), _)| f).collect();
         let written_paths: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
         let mut removed: Vec<String> = maybe_removed
             .into_iter()
