@@ -104,10 +104,11 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
                 AnnotationFile::default()
             }),
     };
-    let document = match source.format {
+    let mut document = match source.format {
         Format::Text => parse::parse_text(&source.source.text, &file.parse),
         Format::Markdown => parse::parse_markdown(&source.source.text, &file.parse),
     };
+    document.compact();
     let annotation_path = source.annotation.as_ref().map(|a| a.path.clone());
     let mut anchorer = Anchorer {
         document: &document,

@@ -33,9 +33,18 @@ pub struct Mention {
     pub range: Range<usize>,
     /// Index into [`Registry::entities`].
     pub entity: usize,
-    /// Stable anchor id within the article page: `m-<entity id>-<n>`, the entity's
-    /// n-th mention in the article.
-    pub anchor: String,
+    /// This is the entity's n-th mention in the article (from 1). It names the
+    /// mention's anchor on the article page: see [`Mention::anchor`].
+    pub ordinal: u32,
+}
+
+impl Mention {
+    /// Stable anchor id within the article page: `m-<entity id>-<n>`. Made when a page
+    /// needs it rather than stored: a large archive holds millions of mentions.
+    pub fn anchor(&self, registry: &Registry) -> String {
+        let entity_id = registry.entities.get(self.entity).map_or("", |e| e.id.as_str());
+        format!("m-{entity_id}-{}", self.ordinal)
+    }
 }
 
 /// A see-also link, resolved.
@@ -559,16 +568,15 @@ fn find_mentions(
     found.sort_by_key(|(range, _)| (range.start, range.end));
     // Numbered per entity, so a new mention of one entity does not renumber (and
     // break links to) the mentions of every other.
-    let mut seen = vec![0_usize; registry.entities.len()];
+    let mut seen = vec![0_u32; registry.entities.len()];
     found
         .into_iter()
         .map(|(range, entity)| {
             seen[entity] += 1;
-            let anchor = format!("m-{}-{}", registry.entities[entity].id, seen[entity]);
             Mention {
                 range,
                 entity,
-                anchor,
+                ordinal: seen[entity],
             }
         })
         .collect()

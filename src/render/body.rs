@@ -574,11 +574,11 @@ impl<'a> BodyWriter<'a> {
                 }
             }
             Element::MentionSpot(mention) => {
-                let id = self.first_piece_id(&mention.anchor);
+                let id = self.first_piece_id(&mention.anchor(&self.archive.registry));
                 let _ = write!(self.out, "<span class=\"mention-spot\"{id}>");
             }
             Element::Mention(mention) => {
-                let id = self.first_piece_id(&mention.anchor);
+                let id = self.first_piece_id(&mention.anchor(&self.archive.registry));
                 let entity = &self.archive.registry.entities[mention.entity];
                 let _ = write!(
                     self.out,

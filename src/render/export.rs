@@ -143,7 +143,7 @@ pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
             ));
         }
         items.push(json!({
-            "id": format!("{page_url}#{}", mention.anchor),
+            "id": format!("{page_url}#{}", mention.anchor(&archive.registry)),
             "type": "Annotation",
             "motivation": "identifying",
             "body": body,

@@ -722,7 +722,7 @@ fn entity_page(views: &Views<'_>, e: usize, lists: &Lists<'_>) -> PageJob {
             .map(|(_, m)| {
                 let mention = &article.mentions[*m];
                 let (before, text, after) = sentence_context(&article.annotated.document.text, &mention.range);
-                json!({ "before": before, "text": text, "after": after, "url": format!("{}#{}", views.url(&article.path()), mention.anchor) })
+                json!({ "before": before, "text": text, "after": after, "url": format!("{}#{}", views.url(&article.path()), mention.anchor(&archive.registry)) })
             })
             .collect();
         groups.push(json!({

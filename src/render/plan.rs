@@ -240,7 +240,7 @@ impl ArticlePrints {
             heading.hash(h);
             annotated.document.text.hash(h);
             for mention in &article.mentions {
-                (&mention.range, mention.entity, &mention.anchor).hash(h);
+                (&mention.range, mention.entity, mention.ordinal).hash(h);
             }
         });
         let full = finish(&|h| {
