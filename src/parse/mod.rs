@@ -222,7 +222,7 @@ impl Document {
             self.text = self.text.as_str().to_owned();
         }
         if self.blocks.capacity() > self.blocks.len() {
-            self.blocks = self.blocks.to_vec();
+            self.blocks = self.blocks.clone();
         }
     }
 
