@@ -4,10 +4,20 @@
 //! swapped in only when every file is written: a failed build never leaves a broken or
 //! half-written site, and the previous site stays until the new one is complete.
 //! Folders that hold the user's own files are refused.
+//!
+//! A file whose bytes equal the previous site's file at the same path is not written
+//! again: the old file is hard-linked into the staging folder. It keeps its
+//! modification time, so `rsync` and similar deploy tools upload only what changed,
+//! and a rebuild creates (and later frees) file system entries only for the files
+//! that changed.
 
-use std::fs;
-use std::io;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::render::{OutputFile, Sink};
@@ -64,6 +74,15 @@ fn absolute(path: &Path) -> PathBuf {
     out
 }
 
+/// What [`write_with`] returns: the producer's value and how many files were carried
+/// over unchanged from the previous site.
+#[derive(Debug)]
+pub struct Written<T> {
+    pub value: T,
+    /// Files whose bytes equalled the previous site's and were linked, not written.
+    pub unchanged: usize,
+}
+
 /// Builds a site straight into `output`: `produce` writes every file into a staging
 /// folder beside it (through the [`Sink`] it is given), and only when it succeeds is
 /// the staging folder swapped in for the old site. On failure the staging folder is
@@ -72,7 +91,7 @@ pub fn write_with<T>(
     output: &Path,
     root: &Path,
     produce: impl FnOnce(&dyn Sink) -> Result<T, Report>,
-) -> Result<T, Report> {
+) -> Result<Written<T>, Report> {
     if let Some(why) = refusal(output, root) {
         return Err(Diagnostic::error(
             output,
@@ -101,28 +120,117 @@ pub fn write_with<T>(
         "This folder is written by `gloss build`; it is replaced on every build.\n",
     )
     .map_err(|e| error("cannot write the site", &e))?;
-    let sink = StagingSink {
-        dir: staging.path().to_path_buf(),
-    };
+    // `refusal` let through only an empty folder or one with gloss's marker.
+    let previous = output.join(MARKER).is_file().then(|| output.clone());
+    let sink = StagingSink::new(staging.path().to_path_buf(), previous);
     let value = produce(&sink)?;
+    let unchanged = sink.unchanged.load(Ordering::Relaxed);
     swap_in(staging, &output, &parent, &name)
         .map_err(|e| error("cannot move the new site into place", &e))?;
-    Ok(value)
+    Ok(Written { value, unchanged })
 }
 
-/// Writes each file into the staging folder as it is rendered (from any thread).
+/// Writes each file into the staging folder as it is rendered (from any thread), or
+/// links the previous site's file when it has the same bytes.
 struct StagingSink {
     dir: PathBuf,
+    /// The site being replaced, if there is one.
+    previous: Option<PathBuf>,
+    /// Folders already created in the staging folder: an article's three files would
+    /// otherwise ask for their folder three times.
+    made_dirs: Mutex<FxHashSet<PathBuf>>,
+    unchanged: AtomicUsize,
+}
+
+impl StagingSink {
+    fn new(dir: PathBuf, previous: Option<PathBuf>) -> Self {
+        Self {
+            dir,
+            previous,
+            made_dirs: Mutex::default(),
+            unchanged: AtomicUsize::new(0),
+        }
+    }
+
+    fn make_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let made = |dirs: &Mutex<FxHashSet<PathBuf>>| {
+            dirs.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .contains(parent)
+        };
+        if made(&self.made_dirs) {
+            return Ok(());
+        }
+        fs::create_dir_all(parent)?;
+        self.made_dirs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(parent.to_path_buf());
+        Ok(())
+    }
+
+    /// Links the previous site's copy of `file` into `path` if its bytes are the same.
+    /// Any failure (no such file, a different file system, no hard links) just means
+    /// the file is written.
+    fn link_unchanged(&self, file: &OutputFile, path: &Path) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(&file.path);
+        let linked = same_bytes(&old, &file.contents) && fs::hard_link(&old, path).is_ok();
+        if linked {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        linked
+    }
 }
 
 impl Sink for StagingSink {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         let path = self.dir.join(&file.path);
-        let written = path
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&path, &file.contents));
+        let written = self.make_parent(&path).and_then(|()| {
+            if self.link_unchanged(&file, &path) {
+                Ok(())
+            } else {
+                fs::write(&path, &file.contents)
+            }
+        });
         written.map_err(|e| Diagnostic::error(&file.path, format!("cannot write the site: {e}")))
+    }
+}
+
+/// Whether `path` is a regular file (not a link to one: a link would carry over into
+/// the new site) holding exactly `contents`. Compared in pieces, without holding
+/// the old file in memory.
+fn same_bytes(path: &Path, contents: &[u8]) -> bool {
+    let is_same_size_file = fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_file() && m.len() == contents.len() as u64);
+    if !is_same_size_file {
+        return false;
+    }
+    let Ok(mut old) = File::open(path) else {
+        return false;
+    };
+    let mut buffer = [0_u8; 16 * 1024];
+    let mut rest = contents;
+    loop {
+        match old.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) => {
+                let Some((expected, tail)) = rest.split_at_checked(n) else {
+                    return false;
+                };
+                if buffer.get(..n) != Some(expected) {
+                    return false;
+                }
+                rest = tail;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
     }
 }
 
@@ -157,6 +265,36 @@ fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_bytes_compares_whole_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        // Longer than the comparison buffer, differing only in the last piece.
+        let big: Vec<u8> = (0..40_000_u32).map(|i| (i % 251) as u8).collect();
+        let path = dir.path().join("f");
+        fs::write(&path, &big).unwrap();
+        assert!(same_bytes(&path, &big));
+        let mut other = big.clone();
+        *other.last_mut().unwrap() ^= 1;
+        assert!(!same_bytes(&path, &other));
+        assert!(!same_bytes(&path, &big[..big.len() - 1]));
+        assert!(!same_bytes(&dir.path().join("missing"), b""));
+        assert!(!same_bytes(dir.path(), b""), "a folder is not a file");
+        fs::write(&path, b"").unwrap();
+        assert!(same_bytes(&path, b""));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn same_bytes_refuses_symlinks() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        fs::write(&target, b"same").unwrap();
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        assert!(same_bytes(&target, b"same"));
+        assert!(!same_bytes(&link, b"same"));
+    }
 
     #[test]
     fn refuses_project_and_source_folders() {

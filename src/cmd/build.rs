@@ -46,8 +46,8 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
     if let Some(display) = display {
         display.stop();
     }
-    let summary = match result {
-        Ok(summary) => summary,
+    let (summary, unchanged) = match result {
+        Ok(written) => (written.value, written.unchanged),
         Err(report) => return fail(&report),
     };
     summary.warnings.emit_to_stderr();
@@ -56,7 +56,7 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
     }
     if !quiet {
         eprintln!(
-            "built {} articles into {} ({} files) in {:.2?}{}",
+            "built {} articles into {} ({} files, {unchanged} unchanged) in {:.2?}{}",
             summary.articles,
             output.display(),
             summary.files,

@@ -42,7 +42,10 @@ impl Mention {
     /// Stable anchor id within the article page: `m-<entity id>-<n>`. Made when a page
     /// needs it rather than stored: a large archive holds millions of mentions.
     pub fn anchor(&self, registry: &Registry) -> String {
-        let entity_id = registry.entities.get(self.entity).map_or("", |e| e.id.as_str());
+        let entity_id = registry
+            .entities
+            .get(self.entity)
+            .map_or("", |e| e.id.as_str());
         format!("m-{entity_id}-{}", self.ordinal)
     }
 }

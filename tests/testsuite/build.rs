@@ -109,6 +109,67 @@ fn rebuilding_replaces_the_previous_output() {
     );
 }
 
+/// A rebuild links the previous site's files whose bytes did not change instead of
+/// writing them: they keep their inode and modification time (what `rsync` compares).
+/// A file edited by hand in the output, or replaced by a symlink, is written afresh.
+#[cfg(unix)]
+#[test]
+fn rebuilding_rewrites_only_changed_files() {
+    use std::os::unix::fs::{symlink, MetadataExt};
+
+    let note = |body: &str| {
+        format!("[article]\nslug = \"a\"\n\n[[note]]\nquote = \"First paragraph\"\nkind = \"comment\"\nbody = \"{body}\"\n")
+    };
+    let archive = Archive::new()
+        .article("a.txt", ARTICLE)
+        .annotation("a.toml", &note("Before the edit."))
+        .article("b.txt", "Another headline\n\nA paragraph of its own.\n")
+        .annotation("b.toml", "[article]\nslug = \"b\"\n");
+    let first = archive.build();
+    assert!(first.stderr.contains(", 0 unchanged)"), "{}", first.stderr);
+    let out = first.output();
+    let identity = |path: &str| {
+        let meta = fs::metadata(out.join(path)).expect(path);
+        (meta.ino(), meta.mtime(), meta.mtime_nsec())
+    };
+    let b_page = identity("articles/b/index.html");
+    let a_page = fs::read_to_string(out.join("articles/a/index.html")).expect("a");
+    // Same length, other bytes: only a comparison of contents notices.
+    let b_text = fs::read_to_string(out.join("articles/b/text.txt")).expect("b text");
+    fs::write(out.join("articles/b/text.txt"), "x".repeat(b_text.len())).expect("tamper");
+    // A symlink to a file with the right bytes must not be carried into the new site.
+    let export = out.join("articles/b/annotations.jsonld");
+    let elsewhere = first.archive.root().join("elsewhere.jsonld");
+    fs::copy(&export, &elsewhere).expect("copy");
+    fs::remove_file(&export).expect("remove");
+    symlink(&elsewhere, &export).expect("symlink");
+
+    let archive = first.archive.annotation("a.toml", &note("After the edit."));
+    let second = archive.build();
+    let files = second.files().len();
+    let unchanged: usize = second
+        .stderr
+        .split(" files, ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no unchanged count in {}", second.stderr));
+    assert!(unchanged > 0 && unchanged < files, "{unchanged} of {files}");
+
+    assert_eq!(
+        identity("articles/b/index.html"),
+        b_page,
+        "unchanged page rewritten"
+    );
+    let a_after = second.file("articles/a/index.html");
+    assert_ne!(a_after, a_page);
+    assert!(a_after.contains("After the edit."));
+    assert_eq!(second.file("articles/b/text.txt"), b_text, "hand edit kept");
+    let export_meta = fs::symlink_metadata(second.output().join("articles/b/annotations.jsonld"))
+        .expect("export");
+    assert!(export_meta.file_type().is_file(), "symlink carried over");
+}
+
 #[test]
 fn project_templates_override_built_in_ones_file_by_file() {
     let site = Archive::new()
