@@ -5,6 +5,7 @@
 //! [`crate::rebuild::Session`], which starts from `assemble_parts`. Nothing here
 //! touches the file system except through `load`.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -250,27 +251,37 @@ fn load_registry(project: &Project, report: &mut Report) -> Registry {
 }
 
 /// Gives the report the text of each file a diagnostic points into (only those: an
-/// archive of 100,000 annotation files need not be copied for a clean build).
+/// archive of 100,000 annotation files need not be copied for a clean build). The
+/// project's files are looked up in one map: a scan of every article per path was
+/// quadratic in an archive with many warnings.
 pub(crate) fn attach_sources(project: &Project, report: &mut Report) {
     let mut wanted: Vec<std::path::PathBuf> =
         report.diagnostics.iter().map(|d| d.path.clone()).collect();
     wanted.sort();
     wanted.dedup();
+    if wanted.is_empty() {
+        return;
+    }
+    let registries = [&project.entities, &project.sources];
+    let mut by_path: HashMap<&Path, &str> = HashMap::new();
+    let files = registries
+        .into_iter()
+        .flatten()
+        .chain(
+            project
+                .articles
+                .iter()
+                .flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())),
+        )
+        .chain(project.orphan_annotations.iter());
+    for file in files {
+        // The first file of a path wins, as the scan did.
+        by_path
+            .entry(file.path.as_path())
+            .or_insert(file.text.as_str());
+    }
     for path in wanted {
-        let registries = [&project.entities, &project.sources];
-        let text = registries
-            .into_iter()
-            .flatten()
-            .chain(
-                project
-                    .articles
-                    .iter()
-                    .flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())),
-            )
-            .chain(project.orphan_annotations.iter())
-            .find(|s| s.path == path)
-            .map(|s| s.text.as_str());
-        if let Some(text) = text {
+        if let Some(text) = by_path.get(path.as_path()) {
             report.add_source(&path, text);
         }
     }
