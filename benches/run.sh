@@ -28,8 +28,10 @@
 #   cold  = no output folder before the build (rm -rf first)
 #   edit1 = one annotation (gloss .toml) / one front matter (Hugo .md) edited, then a
 #           full `gloss build` / `hugo` again with the previous output in place (gloss
-#           stages a new folder, swaps it in and deletes the old one; Hugo overwrites
-#           files in place): neither CLI build is incremental
+#           renders everything into a new folder, linking the old files whose bytes
+#           did not change, swaps it in and deletes the old one; Hugo overwrites
+#           files in place): neither CLI build skips rendering. With --large, also
+#           once at N = 100000 (gloss only)
 #   check = `gloss check` (load, parse, anchor, link, lint; no render, no output)
 
 set -euo pipefail
@@ -252,6 +254,15 @@ if [ "$LARGE" -eq 1 ]; then
     rm -rf "$WORK/out/gloss-$n"
     ( ulimit -v "$cap_kb"; gloss_build "$n" cold "$r" )
   done
+  # One annotation edited, then a full build with the last cold run's output in
+  # place: the files whose bytes did not change are linked from it, not written.
+  say "N=$n: one annotation edited, then a full rebuild over the previous output"
+  mid=$(printf '%06d' $((n / 2)))
+  gt="$WORK/corpus/gloss-$n/seeds/$mid.toml"
+  cp "$gt" "$WORK/edit-backup.toml"
+  sed -i "0,/^summary = \"/s//summary = \"Edited. /" "$gt"
+  ( ulimit -v "$cap_kb"; gloss_build "$n" edit1 1 )
+  cp "$WORK/edit-backup.toml" "$gt"
   rm -rf "$WORK/out/gloss-$n"
 fi
 
