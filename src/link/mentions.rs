@@ -689,4 +689,32 @@ mod tests {
             .windows(2)
             .all(|w| w[0].range.end <= w[1].range.start));
     }
+
+    #[test]
+    fn a_registry_too_large_for_the_dfa_finds_the_same_mentions() {
+        // Enough names to pass DFA_PATTERN_BYTES, so the automaton falls back to the
+        // crate's default; the rules on top of it must give the same mentions.
+        let filler: Vec<Entity> = (0..4_000)
+            .map(|i| entity(&format!("p{i}"), &format!("Filler Person Number{i}"), &[]))
+            .collect();
+        let named = [
+            entity("kato", "Kato", &[]),
+            entity("kei-kato", "Kei Kato", &["Kei"]),
+            entity("zurich", "Zürich", &[]),
+        ];
+        let large: Vec<Entity> = named.iter().cloned().chain(filler).collect();
+        let bytes: usize = collect_surfaces(&large).iter().map(|s| s.text.len()).sum();
+        assert!(bytes > DFA_PATTERN_BYTES, "{bytes} bytes");
+        let text = "Kei Kato met Kato in ZÜRICH; Katowice and Kei-based were not, \
+                    but Filler Person Number17 was.";
+        let small = found(&named, text);
+        assert_eq!(
+            small,
+            [("Kei Kato", 1), ("Kato", 0), ("ZÜRICH", 2)],
+            "the small registry's mentions"
+        );
+        let mut expected = small;
+        expected.push(("Filler Person Number17", 3 + 17));
+        assert_eq!(found(&large, text), expected);
+    }
 }
