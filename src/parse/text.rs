@@ -86,19 +86,22 @@ impl Parse {
         let mut roles = vec![Role::Body; lines.len()];
         let mut used_drops = vec![false; drops.len()];
         let mut used_keeps = vec![false; keeps.len()];
-        for (line, role) in lines.iter_mut().zip(&mut roles) {
-            let key = match_key(line.text);
-            for (used, drop) in used_drops.iter_mut().zip(&drops) {
-                *used |= *drop == key;
-            }
-            for (used, keep) in used_keeps.iter_mut().zip(&keeps) {
-                *used |= *keep == key;
-            }
-            // Drop wins over keep when an editor names a line in both.
-            if drops.contains(&key) {
-                *role = Role::Removed(RemovalReason::Dropped);
-            } else {
-                line.kept = keeps.contains(&key);
+        // Without overrides there is nothing to compare keys with: most articles.
+        if !drops.is_empty() || !keeps.is_empty() {
+            for (line, role) in lines.iter_mut().zip(&mut roles) {
+                let key = match_key(line.text);
+                for (used, drop) in used_drops.iter_mut().zip(&drops) {
+                    *used |= *drop == key;
+                }
+                for (used, keep) in used_keeps.iter_mut().zip(&keeps) {
+                    *used |= *keep == key;
+                }
+                // Drop wins over keep when an editor names a line in both.
+                if drops.contains(&key) {
+                    *role = Role::Removed(RemovalReason::Dropped);
+                } else {
+                    line.kept = keeps.contains(&key);
+                }
             }
         }
 
@@ -246,7 +249,20 @@ fn find_headline(lines: &[Line<'_>], roles: &mut [Role], document: &mut Document
     }
     let headline = shape::clean_headline(line.text);
     let next = (first + 1..lines.len()).find(|&i| roles[i] == Role::Body);
-    let repeats = |i: usize| headline.repeats.contains(&match_key(lines[i].text));
+    // A line's key keeps every non-space character but a leading bullet, so a line
+    // with more than one character over the longest key cannot repeat the headline.
+    // Most lines are paragraphs, far longer: they are not given a key at all.
+    let longest = headline
+        .repeats
+        .iter()
+        .map(|key| key.chars().count())
+        .max()
+        .unwrap_or(0);
+    let repeats = |i: usize| {
+        let text = lines[i].text;
+        let visible = text.chars().filter(|c| !c.is_whitespace()).count();
+        visible <= longest + 1 && headline.repeats.contains(&match_key(text))
+    };
     let repeated = next.is_some_and(repeats);
     if !shape::acceptable_headline(&headline, repeated) {
         return;

@@ -165,9 +165,9 @@ fn is_language_switch(f: &Facts, _zone: Zone) -> bool {
         return true;
     }
     let names_language_after_in = f
-        .words
-        .windows(2)
-        .any(|pair| pair[0] == "in" && LANGUAGES.contains(&pair[1].as_str()));
+        .words()
+        .zip(f.words().skip(1))
+        .any(|(first, second)| first == "in" && LANGUAGES.contains(&second));
     let reads_or_offers = f.starts("read")
         || f.has("available in")
         || f.has("version")
@@ -298,7 +298,7 @@ fn is_navigation(f: &Facts, _zone: Zone) -> bool {
         return true;
     }
     // "CNA Sections", "News sections"
-    if f.len() <= 3 && f.words.last().is_some_and(|w| w == "sections") {
+    if f.len() <= 3 && f.words().next_back().is_some_and(|w| w == "sections") {
         return true;
     }
     // "About CNA", "About us": a short "About" link, not "About the Author" prose.
@@ -352,8 +352,7 @@ fn is_copyright(f: &Facts, zone: Zone) -> bool {
     let starts_with_mark =
         f.lower.starts_with('©') || f.lower.starts_with("(c) ") || f.lower.starts_with("copyright");
     let has_year_or_mark = f.lower.contains('©')
-        || f.words
-            .iter()
+        || f.words()
             .any(|w| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()));
     if starts_with_mark && has_year_or_mark && f.len() <= cap(zone, 15, LONG_LINE_WORDS) {
         return true;

@@ -88,26 +88,40 @@ pub(crate) fn ends_with_punctuation(text: &str) -> bool {
 pub(crate) struct Facts {
     /// Lower-cased, bullet-stripped, whitespace-collapsed text with straight quotes.
     pub(crate) lower: String,
-    /// Word tokens of `lower`; letters and digits are split apart ("gallery3" is two
-    /// words) because scrapers glue counters onto labels.
-    pub(crate) words: Vec<String>,
+    /// Byte ranges of the word tokens in `lower`; letters and digits are split apart
+    /// ("gallery3" is two words) because scrapers glue counters onto labels. Ranges
+    /// rather than a `String` per word: every line of every article gets its facts.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Facts {
     pub(crate) fn new(line: &str) -> Self {
         let lower = straighten_quotes(&collapse_whitespace(strip_bullet(line))).to_lowercase();
-        let words = tokenize(&lower);
-        Self { lower, words }
+        let spans = word_spans(&lower);
+        Self { lower, spans }
     }
 
     /// Number of words.
     pub(crate) fn len(&self) -> usize {
-        self.words.len()
+        self.spans.len()
+    }
+
+    /// The words, in order.
+    pub(crate) fn words(&self) -> impl DoubleEndedIterator<Item = &str> + Clone + '_ {
+        self.spans
+            .iter()
+            .map(|&(start, end)| self.slice(start, end))
+    }
+
+    fn slice(&self, start: u32, end: u32) -> &str {
+        self.lower
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 
     /// The line consists of exactly this phrase.
     pub(crate) fn is(&self, phrase: &str) -> bool {
-        self.words.iter().map(String::as_str).eq(phrase.split(' '))
+        self.words().eq(phrase.split(' '))
     }
 
     /// The line consists of exactly one of these phrases.
@@ -118,11 +132,7 @@ impl Facts {
     /// The line starts with this phrase.
     pub(crate) fn starts(&self, phrase: &str) -> bool {
         let len = phrase.split(' ').count();
-        self.words.len() >= len
-            && self.words[..len]
-                .iter()
-                .map(String::as_str)
-                .eq(phrase.split(' '))
+        self.len() >= len && self.words().take(len).eq(phrase.split(' '))
     }
 
     /// The line contains this phrase as consecutive words.
@@ -131,8 +141,14 @@ impl Facts {
         let first = phrase.split(' ').next().unwrap_or_default();
         // Every line of every article is asked for dozens of phrases: comparing the
         // first word before building the phrase's word iterator keeps that cheap.
-        self.words.windows(len).any(|window| {
-            window[0] == first && window.iter().map(String::as_str).eq(phrase.split(' '))
+        self.spans.windows(len).any(|window| {
+            window
+                .first()
+                .is_some_and(|&(s, e)| self.slice(s, e) == first)
+                && window
+                    .iter()
+                    .map(|&(s, e)| self.slice(s, e))
+                    .eq(phrase.split(' '))
         })
     }
 
@@ -143,43 +159,67 @@ impl Facts {
 
     /// The line contains the word.
     pub(crate) fn has_word(&self, word: &str) -> bool {
-        self.words.iter().any(|w| w == word)
+        self.words().any(|w| w == word)
     }
 
     /// The n-th word, or "" past the end.
     pub(crate) fn word(&self, index: usize) -> &str {
-        self.words.get(index).map_or("", String::as_str)
+        self.spans
+            .get(index)
+            .map_or("", |&(start, end)| self.slice(start, end))
     }
 }
 
 /// Splits lower-cased text into words of letters/digits; an apostrophe between two
 /// letters stays inside the word ("it's", "cna's").
-fn tokenize(lower: &str) -> Vec<String> {
-    let chars: Vec<char> = lower.chars().collect();
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
+#[cfg(test)]
+fn tokenize(lower: &str) -> Vec<&str> {
+    word_spans(lower)
+        .into_iter()
+        .map(|(start, end)| &lower[start as usize..end as usize])
+        .collect()
+}
+
+/// The byte ranges of [`tokenize`]'s words. A word is a contiguous run of `lower`.
+fn word_spans(lower: &str) -> Vec<(u32, u32)> {
+    let mut spans = Vec::new();
+    // The current word: its start, and its last character.
+    let mut current: Option<(usize, char)> = None;
+    let mut chars = lower.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         let joins_apostrophe =
-            c == '\'' && !current.is_empty() && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+            c == '\'' && current.is_some() && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
         if c.is_alphanumeric() {
-            let switches_class = current
-                .chars()
-                .next_back()
-                .is_some_and(|p| p.is_ascii_digit() != c.is_ascii_digit() && p != '\'');
-            if switches_class {
-                words.push(std::mem::take(&mut current));
+            if let Some((start, previous)) = current {
+                let switches_class =
+                    previous.is_ascii_digit() != c.is_ascii_digit() && previous != '\'';
+                if switches_class {
+                    spans.push(span(start, i));
+                    current = Some((i, c));
+                    continue;
+                }
+                current = Some((start, c));
+            } else {
+                current = Some((i, c));
             }
-            current.push(c);
         } else if joins_apostrophe {
-            current.push(c);
-        } else if !current.is_empty() {
-            words.push(std::mem::take(&mut current));
+            if let Some((start, _)) = current {
+                current = Some((start, c));
+            }
+        } else if let Some((start, _)) = current.take() {
+            spans.push(span(start, i));
         }
     }
-    if !current.is_empty() {
-        words.push(current);
+    if let Some((start, _)) = current {
+        spans.push(span(start, lower.len()));
     }
-    words
+    spans
+}
+
+/// A byte range as two `u32`s: a line longer than 4 GB is not a line.
+fn span(start: usize, end: usize) -> (u32, u32) {
+    let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    (clamp(start), clamp(end))
 }
 
 #[cfg(test)]

@@ -546,3 +546,23 @@ fn truncated_seeds_parse_consistently() {
         }
     }
 }
+
+/// A later line that repeats the headline is removed however its whitespace and
+/// bullet differ; lines longer than any form of the headline are not compared.
+#[test]
+fn headline_repeated_with_a_bullet_and_odd_spacing_is_removed() {
+    let source = "Tokyo volunteers leave for Kyiv | Daily News\n\n\
+                  •Tokyo  volunteers\u{a0}leave for Kyiv | Daily News\n\n\
+                  Tokyo volunteers leave for Kyiv, and a longer sentence follows it here.\n\n\
+                  The first paragraph of the story is long enough to be body text, and it goes on.\n";
+    let doc = parse(source);
+    assert_eq!(
+        doc.title.as_deref(),
+        Some("Tokyo volunteers leave for Kyiv")
+    );
+    assert_eq!(removed_at(&doc, 3), [RemovalReason::RepeatedTitle]);
+    assert!(removed_at(&doc, 5).is_empty());
+    assert!(block_texts(&doc)
+        .iter()
+        .any(|b| b.starts_with("Tokyo volunteers leave for Kyiv, and")));
+}
