@@ -17,6 +17,12 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
     collapsed
 }
 
+/// Whether `text` has more than `limit` whitespace-separated words. Stops counting
+/// there: the shape tests ask this of every line, and most lines are paragraphs.
+pub(crate) fn has_more_words_than(text: &str, limit: usize) -> bool {
+    text.split_whitespace().nth(limit).is_some()
+}
+
 /// Removes a leading list bullet ("• ", "- ", "* ", "– ") and the space after it.
 ///
 /// Scraped share buttons and related-article lists keep their bullets; the words after

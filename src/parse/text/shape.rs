@@ -5,7 +5,8 @@
 //! (title, byline, block kind).
 
 use super::facts::{
-    collapse_whitespace, ends_with_full_stop, ends_with_punctuation, match_key, strip_bullet,
+    collapse_whitespace, ends_with_full_stop, ends_with_punctuation, has_more_words_than,
+    match_key, strip_bullet,
 };
 
 /// Short words that stay lower-case in Title Case headings.
@@ -102,7 +103,7 @@ const CAPTION_MAX_WORDS: usize = 60;
 
 /// Whether the line is a photo caption.
 pub(crate) fn is_caption(text: &str) -> bool {
-    if text.split_whitespace().count() > CAPTION_MAX_WORDS {
+    if has_more_words_than(text, CAPTION_MAX_WORDS) {
         return false;
     }
     let lower = text.trim().to_lowercase();
@@ -154,8 +155,7 @@ fn has_agency_credit(text: &str) -> bool {
 /// removed; "By Jane Doe" and "Interview and text by …" kept whole).
 pub(crate) fn byline(text: &str) -> Option<String> {
     let line = strip_bullet(text).trim();
-    let words = line.split_whitespace().count();
-    if words == 0 || words > 15 {
+    if line.is_empty() || has_more_words_than(line, 15) {
         return None;
     }
     for label in BYLINE_LABELS {
@@ -218,8 +218,11 @@ fn starts_with_uppercase(text: &str) -> bool {
 /// line in sentence case ("Why the advance has slowed") also stays a paragraph, on
 /// the side of caution.
 pub(crate) fn looks_like_heading(text: &str) -> bool {
+    if has_more_words_than(text, 10) || text.chars().nth(80).is_some() {
+        return false;
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.is_empty() || words.len() > 10 || text.chars().count() > 80 {
+    if words.is_empty() {
         return false;
     }
     !ends_with_punctuation(text) && starts_with_uppercase(text) && is_title_case(&words)
@@ -247,8 +250,11 @@ fn is_title_case(words: &[&str]) -> bool {
 /// A lone section name from a site's menu: "Asia", "East Asia", "World". One to
 /// `max_words` capitalised words, letters only, no punctuation.
 pub(crate) fn is_section_name(text: &str, max_words: usize) -> bool {
+    if has_more_words_than(text, max_words) || ends_with_punctuation(text) {
+        return false;
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.is_empty() || words.len() > max_words || ends_with_punctuation(text) {
+    if words.is_empty() {
         return false;
     }
     words.iter().all(|w| {
@@ -263,7 +269,7 @@ pub(crate) fn is_section_name(text: &str, max_words: usize) -> bool {
 /// unlike body paragraphs, has no final punctuation ("… Daisaku Kaneko told RT").
 /// Lines ending in a full stop stay paragraphs: too easy to confuse with the lede.
 pub(crate) fn looks_like_standfirst(text: &str) -> bool {
-    let words = text.split_whitespace().count();
+    let words = text.split_whitespace().take(61).count();
     (8..=60).contains(&words)
         && !ends_with_punctuation(text)
         && !looks_like_heading(text)
