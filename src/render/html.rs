@@ -1,18 +1,27 @@
 //! HTML escaping and URL safety for the few places HTML is written by hand.
 
 /// Escapes text for HTML element content and double-quoted attribute values.
+///
+/// Every article's text goes through here; the characters to escape are ASCII, so
+/// the text is copied in runs between them rather than character by character.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    let mut copied = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        // `at` is the position of an ASCII byte: always a character boundary.
+        out.push_str(text.get(copied..at).unwrap_or_default());
+        out.push_str(entity);
+        copied = at + 1;
     }
+    out.push_str(text.get(copied..).unwrap_or_default());
     out
 }
 
@@ -37,6 +46,10 @@ mod tests {
             escape("<b a=\"1\">'&'</b>"),
             "&lt;b a=&quot;1&quot;&gt;&#39;&amp;&#39;&lt;/b&gt;"
         );
+        assert_eq!(escape("日本 & «Ж» <x>"), "日本 &amp; «Ж» &lt;x&gt;");
+        assert_eq!(escape("no markup, ünïcödé"), "no markup, ünïcödé");
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("&"), "&amp;");
     }
 
     #[test]
