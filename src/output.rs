@@ -156,19 +156,18 @@ impl StagingSink {
         let Some(parent) = path.parent() else {
             return Ok(());
         };
-        let made = |dirs: &Mutex<FxHashSet<PathBuf>>| {
-            dirs.lock()
+        let made_dirs = || {
+            self.made_dirs
+                .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .contains(parent)
         };
-        if made(&self.made_dirs) {
+        if made_dirs().contains(parent) {
             return Ok(());
         }
+        // Created outside the lock: another thread asking for the same folder at the
+        // same moment is harmless, `create_dir_all` accepts an existing folder.
         fs::create_dir_all(parent)?;
-        self.made_dirs
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(parent.to_path_buf());
+        made_dirs().insert(parent.to_path_buf());
         Ok(())
     }
 

@@ -722,16 +722,18 @@ fn entity_page(views: &Views<'_>, e: usize, lists: &Lists<'_>) -> PageJob {
         for other in mention_counts(article).keys().filter(|o| **o != e) {
             *cooccurring.entry(*other).or_insert(0) += 1;
         }
+        // Once per article, not per mention: a popular entity's page has thousands.
+        let article_url = views.url(&article.path());
         let contexts: Vec<serde_json::Value> = run
             .iter()
             .map(|(_, m)| {
                 let mention = &article.mentions[*m];
                 let (before, text, after) = sentence_context(&article.annotated.document.text, &mention.range);
-                json!({ "before": before, "text": text, "after": after, "url": format!("{}#{}", views.url(&article.path()), mention.anchor(&archive.registry)) })
+                json!({ "before": before, "text": text, "after": after, "url": format!("{article_url}#{}", mention.anchor(&archive.registry)) })
             })
             .collect();
         groups.push(json!({
-            "article": { "title": article.title, "url": views.url(&article.path()),
+            "article": { "title": article.title, "url": article_url,
                          "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
                          "published": Views::published(article) },
             "contexts": contexts,
