@@ -34,8 +34,7 @@
 //! documents; what stays is each word's postings, packed four bytes each (document
 //! number × 256 + capped term frequency), and the documents' lengths. The packing
 //! allows [`MAX_DOCS`] documents (articles plus entities), far past any archive
-//! gloss is built for. Scoring and
-//! encoding run in parallel over the words.
+//! gloss is built for. Scoring and encoding run in parallel over the words.
 
 use std::borrow::Borrow;
 use std::collections::BTreeMap;
