@@ -53,9 +53,26 @@ pub const CONFIG_FILE: &str = "site.toml";
 pub const ENTITIES_FILE: &str = "_entities.toml";
 pub const SOURCES_FILE: &str = "_sources.toml";
 
+/// Whether [`load_project_with`] reads the articles' and their annotation files' texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleTexts {
+    /// Every text is read now (`serve`, `gloss check`, `gloss new`).
+    Read,
+    /// Articles and their annotation files are listed with empty texts, for the
+    /// caller to read one at a time with [`read_article`] (a build reads, parses and
+    /// drops each in turn, so an archive's texts are never all in memory at once).
+    /// Registries, orphan annotation files, templates and static files are read.
+    Defer,
+}
+
 /// Reads a project. Missing `site.toml` means defaults; a missing content folder is an
 /// error; unreadable or non-UTF-8 files are errors naming the file.
 pub fn load_project(root: &Path) -> Result<Project, Report> {
+    load_project_with(root, ArticleTexts::Read)
+}
+
+/// [`load_project`], reading the article texts now or leaving them for later.
+pub fn load_project_with(root: &Path, article_texts: ArticleTexts) -> Result<Project, Report> {
     let mut report = Report::default();
     let config = load_config(root, &mut report);
     let content_dir = root.join(&config.content.dir);
@@ -70,7 +87,7 @@ pub fn load_project(root: &Path) -> Result<Project, Report> {
         static_files: Vec::new(),
     };
     match list_files(&content_dir) {
-        Ok(files) => read_content(root, &files, &mut project, &mut report),
+        Ok(files) => read_content(root, &files, article_texts, &mut project, &mut report),
         Err(error) => report.push(Diagnostic::error(
             relative(root, &content_dir),
             format!("cannot read the content folder: {error}"),
@@ -135,9 +152,16 @@ fn load_config(root: &Path, report: &mut Report) -> Config {
 }
 
 /// Sorts the content folder's files into articles, annotations and registries.
-fn read_content(root: &Path, files: &[PathBuf], project: &mut Project, report: &mut Report) {
+fn read_content(
+    root: &Path,
+    files: &[PathBuf],
+    article_texts: ArticleTexts,
+    project: &mut Project,
+    report: &mut Report,
+) {
     // Which files to read, in name order; then read them in parallel (a large archive
-    // is hundreds of thousands of small files).
+    // is hundreds of thousands of small files). Deferred texts are read by the caller,
+    // except those of annotation files with no article, found below.
     let wanted: Vec<(&PathBuf, &str, Option<Format>)> = files
         .iter()
         .filter_map(|path| {
@@ -154,7 +178,14 @@ fn read_content(root: &Path, files: &[PathBuf], project: &mut Project, report: &
         .collect();
     let texts: Vec<Result<String, Diagnostic>> = wanted
         .par_iter()
-        .map(|(path, _, _)| read_text(path, &relative(root, path)))
+        .map(|(path, name, format)| {
+            let registry = format.is_none() && (*name == ENTITIES_FILE || *name == SOURCES_FILE);
+            if article_texts == ArticleTexts::Defer && !registry {
+                Ok(String::new())
+            } else {
+                read_text(path, &relative(root, path))
+            }
+        })
         .collect();
     let mut annotations: Vec<(String, SourceText)> = Vec::new();
     for ((path, name, format), text) in wanted.into_iter().zip(texts) {
@@ -196,6 +227,55 @@ fn read_content(root: &Path, files: &[PathBuf], project: &mut Project, report: &
             Some(article) if article.id == stem => article.annotation = Some(annotation),
             _ => project.orphan_annotations.push(annotation),
         }
+    }
+    if article_texts == ArticleTexts::Defer {
+        let read: Vec<Result<String, Diagnostic>> = project
+            .orphan_annotations
+            .par_iter()
+            .map(|orphan| read_text(&root.join(&orphan.path), &orphan.path))
+            .collect();
+        let orphans = std::mem::take(&mut project.orphan_annotations);
+        for (mut orphan, text) in orphans.into_iter().zip(read) {
+            match text {
+                Ok(text) => {
+                    orphan.text = text;
+                    project.orphan_annotations.push(orphan);
+                }
+                Err(diagnostic) => report.push(diagnostic),
+            }
+        }
+    }
+}
+
+/// Reads the texts of an article listed by [`ArticleTexts::Defer`]: its own and its
+/// annotation file's, with the diagnostics loading would have given. `Err` when the
+/// article file cannot be read (it is left out, as loading leaves it out); an
+/// unreadable annotation file is dropped and reported in `Ok`.
+pub fn read_article(
+    root: &Path,
+    article: &mut ArticleSource,
+) -> Result<Option<Diagnostic>, Diagnostic> {
+    article.source.text = read_text(&root.join(&article.source.path), &article.source.path)?;
+    let Some(annotation) = &mut article.annotation else {
+        return Ok(None);
+    };
+    match read_text(&root.join(&annotation.path), &annotation.path) {
+        Ok(text) => {
+            annotation.text = text;
+            Ok(None)
+        }
+        Err(diagnostic) => {
+            article.annotation = None;
+            Ok(Some(diagnostic))
+        }
+    }
+}
+
+/// Drops an article's texts (after parsing: the parsed document has its own copy).
+pub fn forget_texts(article: &mut ArticleSource) {
+    article.source.text = String::new();
+    if let Some(annotation) = &mut article.annotation {
+        annotation.text = String::new();
     }
 }
 
@@ -343,6 +423,70 @@ mod tests {
             .map(|t| t.text.as_str())
             .collect();
         assert_eq!(orphans, ["# orphan"]);
+    }
+
+    #[test]
+    fn deferred_articles_are_read_one_at_a_time() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let seeds = root.path().join("seeds");
+        fs::create_dir(&seeds).expect("seeds");
+        let files: [(&str, &[u8]); 6] = [
+            ("a.txt", b"A text"),
+            ("a.toml", b"# a"),
+            ("b.txt", b"B text"),
+            ("b.toml", b"caf\xe9"),
+            ("c.toml", b"# orphan"),
+            ("_entities.toml", b"# registry"),
+        ];
+        for (name, bytes) in files {
+            fs::write(seeds.join(name), bytes).expect("write");
+        }
+        let mut project = load_project_with(root.path(), ArticleTexts::Defer).expect("loads");
+        // Listed, paired, not read; registries and orphans are read now.
+        let listed: Vec<(&str, &str, Option<&str>)> = project
+            .articles
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_str(),
+                    a.source.text.as_str(),
+                    a.annotation.as_ref().map(|t| t.text.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(listed, [("a", "", Some("")), ("b", "", Some(""))]);
+        assert_eq!(project.orphan_annotations[0].text, "# orphan");
+        assert_eq!(
+            project.entities.as_ref().map(|e| e.text.as_str()),
+            Some("# registry")
+        );
+
+        let [a, b] = &mut project.articles[..] else {
+            panic!("two articles");
+        };
+        assert!(read_article(root.path(), a).expect("a reads").is_none());
+        assert_eq!(a.source.text, "A text");
+        assert_eq!(a.annotation.as_ref().map(|t| t.text.as_str()), Some("# a"));
+        forget_texts(a);
+        assert_eq!(a.source.text, "");
+        assert_eq!(a.annotation.as_ref().map(|t| t.text.as_str()), Some(""));
+
+        // An unreadable annotation file is reported and dropped; the article goes on.
+        let unread = read_article(root.path(), b).expect("b reads");
+        let message = unread.map(|d| (d.path.clone(), d.message.clone()));
+        assert_eq!(
+            message,
+            Some((
+                PathBuf::from("seeds/b.toml"),
+                "file is not valid UTF-8 (invalid byte at line 1, column 4)".to_owned()
+            ))
+        );
+        assert_eq!(b.source.text, "B text");
+        assert!(b.annotation.is_none());
+
+        fs::write(seeds.join("a.txt"), b"\xff").expect("write");
+        let error = read_article(root.path(), a).expect_err("a no longer reads");
+        assert_eq!(error.path, PathBuf::from("seeds/a.txt"));
     }
 
     #[test]

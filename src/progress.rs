@@ -24,7 +24,7 @@ impl Stage {
     pub fn label(self) -> &'static str {
         match self {
             Stage::Load => "loading",
-            Stage::Annotate => "parsing and anchoring",
+            Stage::Annotate => "reading and parsing",
             Stage::Link => "linking",
             Stage::Render => "rendering pages",
             Stage::Search => "indexing for search",

@@ -57,20 +57,18 @@ pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive
     Ok((assembled.project, assembled.archive, report))
 }
 
-/// [`assemble`] for a build: article texts are freed as they are parsed, and the
-/// rest of the project's article and annotation texts once the report has what it
-/// needs of them. Rendering reads the parsed documents.
+/// [`assemble`] for a build: each article's files are read, parsed and dropped in
+/// turn, so the archive's texts are never all in memory at once; the report reads
+/// again from disk the few files its diagnostics point into. Rendering reads the
+/// parsed documents.
 fn assemble_for_build(
     root: &Path,
     options: &BuildOptions,
 ) -> Result<(Project, Archive, Report), Report> {
-    let assembled = assemble_keeping(root, options, Texts::FreeWhenParsed)?;
+    let mut assembled = assemble_keeping(root, options, Texts::ReadAndFree)?;
+    assembled.project = without_article_sources(assembled.project);
     let report = assembled.report();
-    Ok((
-        without_article_sources(assembled.project),
-        assembled.archive,
-        report,
-    ))
+    Ok((assembled.project, assembled.archive, report))
 }
 
 /// A loaded and linked project with its diagnostics kept by where they come from, so
@@ -106,14 +104,14 @@ pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Asse
 /// Whether assembling keeps every article's source text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Texts {
-    /// `serve`'s session and `gloss check` (whose lints read the texts) need them.
+    /// `serve`'s session and `gloss check` (whose lints read the texts) need them:
+    /// all are read first, then parsed.
     Keep,
-    /// A build does not: each article's text is freed as soon as it is parsed, unless
-    /// a diagnostic points into it (the report shows its lines) or it has no
-    /// annotation file (link diagnostics about it then point at the article file).
-    /// The parsed document keeps its own copy of the text, so holding both for every
-    /// article until the end of parsing was about 5 KB an article of peak memory.
-    FreeWhenParsed,
+    /// A build does not: each article and its annotation file are read just before
+    /// they are parsed and freed just after (the parsed document has its own copy of
+    /// the text). Reading all first held the whole archive's source text, 870 MB at
+    /// 100,000 articles, and did not let reading one article overlap parsing another.
+    ReadAndFree,
 }
 
 fn assemble_keeping(
@@ -122,26 +120,33 @@ fn assemble_keeping(
     texts: Texts,
 ) -> Result<Assembled, Report> {
     options.begin(Stage::Load);
-    let mut project = load::load_project(root)?;
+    let article_texts = match texts {
+        Texts::Keep => load::ArticleTexts::Read,
+        Texts::ReadAndFree => load::ArticleTexts::Defer,
+    };
+    let mut project = load::load_project_with(root, article_texts)?;
     if let Some(base_url) = &options.base_url {
         project.config.set_base_url(base_url);
     }
     let mut other = Report::default();
     let registry = load_registry(&project, &mut other);
     options.begin(Stage::Annotate);
-    let (annotated, annotate): (Vec<AnnotatedArticle>, Vec<Vec<Diagnostic>>) = project
+    let root = project.root.clone();
+    let results: Vec<Result<(AnnotatedArticle, Vec<Diagnostic>), Diagnostic>> = project
         .articles
         .par_iter_mut()
         .map(|article| {
-            let result = annotate_article(article);
-            let needed = article.annotation.is_none()
-                || result.1.iter().any(|d| d.path == article.source.path);
-            if texts == Texts::FreeWhenParsed && !needed {
-                article.source.text = String::new();
-            }
+            let result = match texts {
+                Texts::Keep => Ok(annotate_article(article)),
+                Texts::ReadAndFree => read_and_annotate(&root, article),
+            };
             options.advance(1);
             result
         })
+        .collect();
+    let (annotated, annotate): (Vec<AnnotatedArticle>, Vec<Vec<Diagnostic>>) = results
+        .into_iter()
+        .filter_map(|result| result.map_err(|unread| other.push(unread)).ok())
         .unzip();
     for orphan in &project.orphan_annotations {
         other.push(
@@ -163,6 +168,18 @@ fn assemble_keeping(
         link,
         other: other.diagnostics,
     })
+}
+
+/// Reads one article's files, parses and anchors it, and frees the texts.
+fn read_and_annotate(
+    root: &Path,
+    article: &mut load::ArticleSource,
+) -> Result<(AnnotatedArticle, Vec<Diagnostic>), Diagnostic> {
+    let unread_annotation = load::read_article(root, article)?;
+    let (annotated, mut diagnostics) = annotate_article(article);
+    load::forget_texts(article);
+    diagnostics.extend(unread_annotation);
+    Ok((annotated, diagnostics))
 }
 
 /// Builds the site in memory. Errors (in any file) fail the build; warnings travel
@@ -253,7 +270,8 @@ fn load_registry(project: &Project, report: &mut Report) -> Registry {
 /// Gives the report the text of each file a diagnostic points into (only those: an
 /// archive of 100,000 annotation files need not be copied for a clean build). The
 /// project's files are looked up in one map: a scan of every article per path was
-/// quadratic in an archive with many warnings.
+/// quadratic in an archive with many warnings. A file the project no longer holds (a
+/// build frees article texts once parsed) is read again.
 pub(crate) fn attach_sources(project: &Project, report: &mut Report) {
     let mut wanted: Vec<std::path::PathBuf> =
         report.diagnostics.iter().map(|d| d.path.clone()).collect();
@@ -283,6 +301,8 @@ pub(crate) fn attach_sources(project: &Project, report: &mut Report) {
     for path in wanted {
         if let Some(text) = by_path.get(path.as_path()) {
             report.add_source(&path, text);
+        } else if let Ok(text) = load::read_text(&project.root.join(&path), &path) {
+            report.add_source(&path, &text);
         }
     }
 }

@@ -255,6 +255,25 @@ fn non_utf8_articles_are_rejected_with_the_file_named() {
 }
 
 #[test]
+fn non_utf8_annotation_files_are_rejected_with_the_file_named() {
+    // A build reads each article's files just before parsing them; an unreadable
+    // annotation file must still fail the build, naming the file and position.
+    let archive = Archive::new().article("a.txt", "A headline\n\nA paragraph.\n");
+    fs::write(
+        archive.root().join("seeds/a.toml"),
+        b"[article]\ntitle = \"caf\xe9\"\n",
+    )
+    .expect("write");
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1);
+    assert!(stderr.contains("seeds/a.toml"), "{stderr}");
+    assert!(
+        stderr.contains("invalid byte at line 2, column 13"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn bom_and_crlf_articles_are_read() {
     let site = Archive::new()
         .article(
@@ -318,7 +337,7 @@ fn timings_list_every_stage_with_its_time_and_memory() {
     let site = Archive::seeds().arg("--timings").build();
     let stages = [
         "loading",
-        "parsing and anchoring",
+        "reading and parsing",
         "linking",
         "rendering pages",
         "indexing for search",
