@@ -132,7 +132,7 @@ fn used_surfaces(matcher: &MentionMatcher, archive: &Archive) -> BTreeSet<usize>
         .par_iter()
         .map(|article| {
             matcher
-                .find_with_surfaces(&article.annotated.document.text)
+                .find_with_surfaces(&article.annotated.document.text())
                 .into_iter()
                 .map(|(_, surface)| surface)
                 .collect::<BTreeSet<usize>>()

@@ -184,7 +184,7 @@ impl Context {
     fn mentions(&self, document: &Document) -> Vec<(&Entity, usize)> {
         let matcher = MentionMatcher::new(&self.entities);
         let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-        for found in matcher.find(&document.text) {
+        for found in matcher.find(&document.text()) {
             *counts.entry(found.entity).or_default() += 1;
         }
         let mut found: Vec<(&Entity, usize)> = counts

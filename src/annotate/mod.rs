@@ -7,6 +7,7 @@
 pub mod anchor;
 pub mod file;
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -112,6 +113,7 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
     let annotation_path = source.annotation.as_ref().map(|a| a.path.clone());
     let mut anchorer = Anchorer {
         document: &document,
+        text: document.text(),
         normalized: OnceCell::new(),
         article_path: &source.source.path,
         annotation_path: annotation_path.clone().unwrap_or_default(),
@@ -140,6 +142,8 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
 /// Anchors quotes of one annotation file and turns failures into diagnostics.
 struct Anchorer<'a> {
     document: &'a Document,
+    /// The document's text (borrowed: a document is packed only once linked).
+    text: Cow<'a, str>,
     /// The document's text normalised for matching: built once, at the first quote,
     /// and shared by every quote of the file (building it per quote was the largest
     /// single cost of parsing and anchoring).
@@ -217,7 +221,7 @@ impl Anchorer<'_> {
         written: &Spanned<String>,
         quote: &TextQuote,
     ) -> Option<(Range<usize>, Option<usize>)> {
-        let text = &self.document.text;
+        let text = &self.text;
         let span = Some(written.span());
         let normalized = self.normalized.get_or_init(|| NormalizedText::new(text));
         match normalized.anchor(quote) {
@@ -315,7 +319,7 @@ impl Anchorer<'_> {
                 .with_note(format!(
                     "closest passage, line {}: “{}”",
                     self.source_line(range.start),
-                    &self.document.text[range]
+                    &self.text[range]
                 ))
                 .with_hint("copy the quote from the article exactly");
         }

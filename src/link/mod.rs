@@ -501,6 +501,11 @@ fn resolve_article(
         .iter()
         .map(|name| context.people.get(&name.trim().to_lowercase()).copied())
         .collect();
+    // Linking is the last reader of the text before rendering; from here until its
+    // pages are rendered the article only waits, with every other article of the
+    // archive, so its text is held compressed.
+    let mut annotated = annotated;
+    annotated.document.pack();
     let article = Article {
         annotated,
         slug,
@@ -532,7 +537,7 @@ fn find_mentions(
         .map(|b| &b.range)
         .collect();
     let mut found: Vec<(Range<usize>, usize)> = matcher
-        .find(&document.text)
+        .find(&document.text())
         .into_iter()
         .filter(|m| !code.iter().any(|c| overlaps(c, &m.range)))
         .map(|m| (m.range, m.entity))

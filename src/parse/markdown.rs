@@ -24,7 +24,7 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Par
 
 use super::text::{detect_byline, override_key};
 use super::{
-    Align, Block, BlockKind, Document, Inline, InlineKind, ParseOverrides, RemovalReason,
+    Align, Block, BlockKind, BodyText, Document, Inline, InlineKind, ParseOverrides, RemovalReason,
     RemovedLine, TextBuilder,
 };
 
@@ -163,7 +163,7 @@ impl Walker {
             .map(|o| o.entry.clone())
             .collect();
         let mut document = walker.document;
-        document.text = walker.builder.text;
+        document.text = BodyText::Plain(walker.builder.text);
         document.blocks = walker.builder.blocks;
         (document, unmatched)
     }

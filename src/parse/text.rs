@@ -26,7 +26,9 @@ use std::collections::HashSet;
 
 use self::boilerplate::Zone;
 use self::facts::{collapse_whitespace, ends_sentence, match_key, strip_bullet, Facts};
-use super::{BlockKind, Document, ParseOverrides, RemovalReason, RemovedLine, TextBuilder};
+use super::{
+    BlockKind, BodyText, Document, ParseOverrides, RemovalReason, RemovedLine, TextBuilder,
+};
 
 pub(crate) use self::facts::match_key as override_key;
 pub(crate) use self::shape::byline as detect_byline;
@@ -346,7 +348,7 @@ fn build_body(lines: &[Line<'_>], zones: &Zones, roles: &[Role], document: &mut 
             }
         }
     }
-    document.text = builder.text;
+    document.text = BodyText::Plain(builder.text);
     document.blocks = builder.blocks;
     document.removed = removed;
 }

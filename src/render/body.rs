@@ -67,6 +67,8 @@ pub struct BodyOptions {
 pub struct BodyWriter<'a> {
     archive: &'a Archive,
     article: &'a Article,
+    /// The article's body text (decompressed by the caller, once for the page).
+    text: &'a str,
     options: BodyOptions,
     highlighter: &'a Highlighter,
     markdown: &'a MarkdownRenderer<'a>,
@@ -81,6 +83,7 @@ impl<'a> BodyWriter<'a> {
     pub fn new(
         archive: &'a Archive,
         article: &'a Article,
+        text: &'a str,
         options: BodyOptions,
         highlighter: &'a Highlighter,
         markdown: &'a MarkdownRenderer<'a>,
@@ -88,12 +91,13 @@ impl<'a> BodyWriter<'a> {
         Self {
             archive,
             article,
+            text,
             options,
             highlighter,
             markdown,
             started: vec![false; article.annotated.notes.len() + 1],
             opened_anchors: std::collections::HashSet::new(),
-            out: String::with_capacity(article.annotated.document.text.len() * 2),
+            out: String::with_capacity(text.len() * 2),
         }
     }
 
@@ -304,7 +308,7 @@ impl<'a> BodyWriter<'a> {
     }
 
     fn code(&mut self, block: &Block, language: Option<&str>) {
-        let code = &self.article.annotated.document.text[block.range.clone()];
+        let code = &self.text[block.range.clone()];
         let highlighted = self.highlighter.highlight(code, language);
         match language {
             Some(lang) => {
@@ -411,7 +415,7 @@ impl<'a> BodyWriter<'a> {
     /// Writes a block's text with its spans; returns the numbers of notes that end in
     /// this block (their sidenotes follow the block).
     fn inline_content(&mut self, block: &'a Block) -> Vec<usize> {
-        let text = &self.article.annotated.document.text;
+        let text = self.text;
         let spans = self.spans(block);
         let mut boundaries: Vec<usize> = vec![block.range.start, block.range.end];
         for span in &spans {

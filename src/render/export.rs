@@ -19,7 +19,8 @@ use super::views::Views;
 const CONTEXT_CHARS: usize = 32;
 
 /// The `NewsArticle` JSON-LD of an article page, with a `ClaimReview` for each claim.
-pub fn news_article_jsonld(views: &Views<'_>, index: usize) -> String {
+/// `text` is the article's body text (the page has it at hand, decompressed).
+pub fn news_article_jsonld(views: &Views<'_>, index: usize, text: &str) -> String {
     let archive = views.archive;
     let article = &archive.articles[index];
     let meta = &article.annotated.meta;
@@ -45,7 +46,10 @@ pub fn news_article_jsonld(views: &Views<'_>, index: usize) -> String {
     })];
     for (note, claimant) in article.annotated.notes.iter().zip(&article.claimants) {
         if note.kind == NoteType::Claim {
-            graph.push(claim_review(views, article, note, *claimant, &page_url));
+            let claim = &text[note.range.clone()];
+            graph.push(claim_review(
+                views, article, note, claim, *claimant, &page_url,
+            ));
         }
     }
     let document = json!({ "@context": "https://schema.org", "@graph": graph });
@@ -56,6 +60,7 @@ fn claim_review(
     views: &Views<'_>,
     article: &Article,
     note: &Note,
+    claim: &str,
     claimant: Option<usize>,
     page_url: &str,
 ) -> Value {
@@ -72,7 +77,7 @@ fn claim_review(
     json!({
         "@type": "ClaimReview",
         "url": format!("{page_url}#note-{}", note.number),
-        "claimReviewed": &article.annotated.document.text[note.range.clone()],
+        "claimReviewed": claim,
         "reviewBody": views.markdown.plain(note.body.get_ref()),
         "reviewRating": { "@type": "Rating", "alternateName": rating },
         "itemReviewed": {
@@ -115,13 +120,13 @@ fn script_safe(value: &Value) -> String {
 /// Written from typed structs rather than `json!` trees: every article has one, with
 /// an annotation per note and mention, and building a map per JSON object was a
 /// tenth of a build's time.
-pub fn annotation_collection(views: &Views<'_>, index: usize) -> String {
+/// `text` is the article's body text.
+pub fn annotation_collection(views: &Views<'_>, index: usize, text: &str) -> String {
     let archive = views.archive;
     let article = &archive.articles[index];
     let page_url = archive.config.absolute_url(&article.path());
     let collection_id = format!("{page_url}annotations.jsonld");
     let text_url = format!("{page_url}text.txt");
-    let text = &article.annotated.document.text;
     let positions = CharPositions::new(text);
     let mut items: Vec<Annotation<'_>> = Vec::new();
     for note in &article.annotated.notes {

@@ -490,12 +490,21 @@ fn article_page(
     let article = &archive.articles[index];
     let annotated = &article.annotated;
     let document = &annotated.document;
+    // Decompressed once for the page, its body, notes, exports and text.txt.
+    let text = document.text();
     let options = BodyOptions {
         link_mentions: archive.config.links.mentions != MentionLinks::None,
         first_mention_per_block: archive.config.links.mentions == MentionLinks::First,
     };
-    let body_html =
-        BodyWriter::new(archive, article, options, highlighter, views.markdown).render();
+    let body_html = BodyWriter::new(
+        archive,
+        article,
+        &text,
+        options,
+        highlighter,
+        views.markdown,
+    )
+    .render();
     let notes: Vec<NoteView> = annotated
         .notes
         .iter()
@@ -506,7 +515,7 @@ fn article_page(
             anchor: format!("n{}", note.number),
             kind: note.kind.as_str(),
             kind_label: note.kind.label(),
-            quote: document.text[note.range.clone()].to_owned(),
+            quote: text[note.range.clone()].to_owned(),
             body_html: views.markdown.render(note.body.get_ref()),
             correct: note.correct.clone(),
             rating: note.rating.clone(),
@@ -608,7 +617,7 @@ fn article_page(
             "entity_groups": entity_groups,
             "related": related,
             "see_also": see_also,
-            "jsonld": export::news_article_jsonld(views, index),
+            "jsonld": export::news_article_jsonld(views, index, &text),
             "text_url": views.url(&format!("{path}text.txt")),
             "annotations_url": views.url(&format!("{path}annotations.jsonld")),
         }
@@ -616,11 +625,11 @@ fn article_page(
     let extra = vec![
         OutputFile {
             path: format!("{path}text.txt"),
-            contents: document.text.clone().into_bytes(),
+            contents: text.as_bytes().to_vec(),
         },
         OutputFile {
             path: format!("{path}annotations.jsonld"),
-            contents: export::annotation_collection(views, index).into_bytes(),
+            contents: export::annotation_collection(views, index, &text).into_bytes(),
         },
     ];
     (
@@ -724,11 +733,12 @@ fn entity_page(views: &Views<'_>, e: usize, lists: &Lists<'_>) -> PageJob {
         }
         // Once per article, not per mention: a popular entity's page has thousands.
         let article_url = views.url(&article.path());
+        let text = article.annotated.document.text();
         let contexts: Vec<serde_json::Value> = run
             .iter()
             .map(|(_, m)| {
                 let mention = &article.mentions[*m];
-                let (before, text, after) = sentence_context(&article.annotated.document.text, &mention.range);
+                let (before, text, after) = sentence_context(&text, &mention.range);
                 json!({ "before": before, "text": text, "after": after, "url": format!("{article_url}#{}", mention.anchor(&archive.registry)) })
             })
             .collect();
@@ -977,13 +987,15 @@ fn corrections_page(views: &Views<'_>, lists: &Lists<'_>, n: usize) -> PageJob {
         .take(per_page)
     {
         let article = &archive.articles[index];
+        let mut text = None;
         let corrections: Vec<serde_json::Value> = article
             .annotated
             .notes
             .iter()
             .filter(|n| n.kind == NoteType::Note(NoteKind::Correction))
             .map(|n| {
-                json!({ "number": n.number, "quote": &article.annotated.document.text[n.range.clone()],
+                let text = text.get_or_insert_with(|| article.annotated.document.text());
+                json!({ "number": n.number, "quote": &text[n.range.clone()],
                         "correct": n.correct, "body_html": views.markdown.render(n.body.get_ref()),
                         "url": format!("{}#n{}", views.url(&article.path()), n.number) })
             })

@@ -238,7 +238,7 @@ impl ArticlePrints {
         });
         let mentions = finish(&|h| {
             heading.hash(h);
-            annotated.document.text.hash(h);
+            annotated.document.text().hash(h);
             for mention in &article.mentions {
                 (&mention.range, mention.entity, mention.ordinal).hash(h);
             }

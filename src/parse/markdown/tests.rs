@@ -18,7 +18,7 @@ fn texts(doc: &Document) -> Vec<&str> {
 }
 
 fn slice<'d>(doc: &'d Document, inline: &Inline) -> &'d str {
-    &doc.text[inline.range.clone()]
+    &doc.plain_text()[inline.range.clone()]
 }
 
 /// Every range is valid; blocks are separated by "\n\n"; inlines lie inside their
@@ -28,16 +28,16 @@ fn assert_consistent(doc: &Document) {
     for (i, block) in doc.blocks.iter().enumerate() {
         let expected_start = if i == 0 { 0 } else { end + 2 };
         assert_eq!(block.range.start, expected_start, "block {i}");
-        assert!(doc.text.get(block.range.clone()).is_some());
+        assert!(doc.plain_text().get(block.range.clone()).is_some());
         if i > 0 {
-            assert_eq!(&doc.text[end..block.range.start], "\n\n");
+            assert_eq!(&doc.plain_text()[end..block.range.start], "\n\n");
         }
         end = block.range.end;
         for inline in &block.inlines {
             assert!(block.range.start <= inline.range.start);
             assert!(inline.range.start <= inline.range.end);
             assert!(inline.range.end <= block.range.end);
-            assert!(doc.text.get(inline.range.clone()).is_some());
+            assert!(doc.plain_text().get(inline.range.clone()).is_some());
         }
         for pair in block.inlines.windows(2) {
             let (a, b) = (&pair[0].range, &pair[1].range);
@@ -56,7 +56,7 @@ fn assert_consistent(doc: &Document) {
             }
         }
     }
-    assert_eq!(end, doc.text.len());
+    assert_eq!(end, doc.plain_text().len());
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn no_h1_means_no_title() {
 #[test]
 fn nested_emphasis_inside_link() {
     let doc = parse("Go to [the **bold *and em* part** here](https://example.org \"Ex\") now.");
-    assert_eq!(doc.text, "Go to the bold and em part here now.");
+    assert_eq!(doc.plain_text(), "Go to the bold and em part here now.");
     let inlines = &doc.blocks[0].inlines;
     assert_eq!(inlines.len(), 3);
     assert_eq!(
@@ -103,7 +103,7 @@ fn nested_emphasis_inside_link() {
 fn equal_ranges_keep_outer_first() {
     let doc = parse("***both***");
     let kinds: Vec<&InlineKind> = doc.blocks[0].inlines.iter().map(|i| &i.kind).collect();
-    assert_eq!(doc.text, "both");
+    assert_eq!(doc.plain_text(), "both");
     assert_eq!(kinds.len(), 2);
     assert!(doc.blocks[0].inlines.iter().all(|i| i.range == (0..4)));
     // pulldown-cmark nests <em><strong>…</strong></em> for ***x***.
@@ -113,7 +113,7 @@ fn equal_ranges_keep_outer_first() {
 #[test]
 fn inline_code_strikethrough_and_image() {
     let doc = parse("Run `cargo test` and ~~not~~ this: ![a cat](cat.png \"Cat\")");
-    assert_eq!(doc.text, "Run cargo test and not this: a cat");
+    assert_eq!(doc.plain_text(), "Run cargo test and not this: a cat");
     let inlines = &doc.blocks[0].inlines;
     assert_eq!(inlines[0].kind, InlineKind::Code);
     assert_eq!(slice(&doc, &inlines[0]), "cargo test");
@@ -148,7 +148,7 @@ fn code_block_language_and_verbatim_text() {
     assert_eq!(doc.block_text(&doc.blocks[2]), "indented\ncode");
     let doc = parse("```\n```\n");
     assert_eq!(doc.blocks[0].kind, BlockKind::Code { language: None });
-    assert_eq!(doc.text, "");
+    assert_eq!(doc.plain_text(), "");
     assert_consistent(&doc);
 }
 
@@ -264,7 +264,7 @@ fn block_quotes_and_nested_containers() {
 #[test]
 fn hard_and_soft_breaks() {
     let doc = parse("line one  \nline two\\\nline three\nline four");
-    assert_eq!(doc.text, "line one\nline two\nline three line four");
+    assert_eq!(doc.plain_text(), "line one\nline two\nline three line four");
     let breaks: Vec<&Inline> = doc.blocks[0].inlines.iter().collect();
     assert_eq!(breaks.len(), 2);
     assert!(breaks.iter().all(|b| b.kind == InlineKind::LineBreak));
@@ -295,14 +295,14 @@ fn rules_have_empty_ranges() {
     assert_eq!(doc.blocks[1].kind, BlockKind::Rule);
     assert!(doc.blocks[1].range.is_empty());
     assert_eq!(doc.blocks[1].source_line, 3);
-    assert_eq!(doc.text, "Before.\n\n\n\nAfter.");
+    assert_eq!(doc.plain_text(), "Before.\n\n\n\nAfter.");
     assert_consistent(&doc);
 }
 
 #[test]
 fn smart_punctuation_is_off() {
     let doc = parse("He said \"don't\" -- and left...");
-    assert_eq!(doc.text, "He said \"don't\" -- and left...");
+    assert_eq!(doc.plain_text(), "He said \"don't\" -- and left...");
 }
 
 #[test]

@@ -44,7 +44,7 @@ fn removed_at(doc: &Document, line: usize) -> Vec<RemovalReason> {
 /// Ranges are exact: in order, non-overlapping, separated by "\n\n", covering the text.
 fn assert_consistent(doc: &Document) {
     let joined = block_texts(doc).join("\n\n");
-    assert_eq!(doc.text, joined);
+    assert_eq!(doc.plain_text(), joined);
     let mut end = 0;
     for (i, block) in doc.blocks.iter().enumerate() {
         let expected_start = if i == 0 { 0 } else { end + 2 };
@@ -56,7 +56,7 @@ fn assert_consistent(doc: &Document) {
         assert_eq!(text, text.trim(), "blocks are trimmed");
         assert!(!text.is_empty());
     }
-    assert_eq!(end, doc.text.len());
+    assert_eq!(end, doc.plain_text().len());
     let lines: Vec<usize> = doc.removed.iter().map(|r| r.line).collect();
     assert!(
         lines.windows(2).all(|w| w[0] <= w[1]),
@@ -128,7 +128,10 @@ fn seeds_have_no_furniture_in_the_text() {
     for source in SEEDS {
         let doc = parse(source);
         for furniture in FURNITURE {
-            assert!(!doc.text.contains(furniture), "{furniture:?} left in text");
+            assert!(
+                !doc.plain_text().contains(furniture),
+                "{furniture:?} left in text"
+            );
         }
         assert!(!block_texts(&doc).contains(&"Asia"));
     }
@@ -168,14 +171,18 @@ fn seed_000_friday_interview() {
         .block_text(first)
         .starts_with("He was paid about 360,000 yen a month"));
     assert_eq!(doc.blocks[0].source_line, 5);
-    assert!(doc.text.contains("World War III would not be resigned."));
-    assert!(doc.text.contains("Without knowing where the justice of war lies, the number of casualties continues to increase."));
-    assert!(doc.text.contains("A photograph of the battlefield."));
     assert!(doc
-        .text
+        .plain_text()
+        .contains("World War III would not be resigned."));
+    assert!(doc.plain_text().contains("Without knowing where the justice of war lies, the number of casualties continues to increase."));
+    assert!(doc
+        .plain_text()
+        .contains("A photograph of the battlefield."));
+    assert!(doc
+        .plain_text()
         .contains("Russia’s military invasion of Ukraine began on February 24, 2010."));
     assert!(doc
-        .text
+        .plain_text()
         .contains("We had to creep 500 meters to the fortress"));
     assert_eq!(
         doc.block_text(doc.blocks.last().unwrap()),
@@ -187,7 +194,7 @@ fn seed_000_friday_interview() {
 fn seed_000_repeated_sentence_removed_once() {
     let doc = parse(SEED_000);
     let sentence = "The remuneration for a foreign volunteer soldier like us is 220,000 rubles a month, which is about 360,000 Japanese yen.";
-    assert_eq!(doc.text.matches(sentence).count(), 1);
+    assert_eq!(doc.plain_text().matches(sentence).count(), 1);
     let dup: Vec<&RemovedLine> = doc
         .removed
         .iter()
@@ -232,7 +239,7 @@ fn seed_001_rt_article() {
         "I wanted to show the US that there is a Japanese man who is on Russia’s side."
     );
     assert!(doc
-        .text
+        .plain_text()
         .contains("I feel pity for the Japanese government. It is very obedient."));
     assert!(doc
         .block_text(doc.blocks.last().unwrap())
@@ -251,11 +258,11 @@ fn seed_002_asahi_article() {
         .block_text(&doc.blocks[1])
         .starts_with("A Japanese man who is determined to fight for Ukraine"));
     // The no-break space inside the paragraph is kept as is.
-    assert!(doc.text.contains(
+    assert!(doc.plain_text().contains(
         "where he either exercised or rested.\u{a0}He had a shower once every four days."
     ));
     assert!(doc
-        .text
+        .plain_text()
         .contains("His time in Izium followed repetitive routine."));
     assert_eq!(
         doc.block_text(doc.blocks.last().unwrap()),
@@ -302,7 +309,7 @@ fn seed_003_sankei_article() {
         .block_text(block_at(&doc, 4))
         .starts_with("In May, a Russian soldier in his 20s"));
     assert!(doc
-        .text
+        .plain_text()
         .contains("His ultimate personal mission, he said, is simply \"to survive,\""));
     assert_eq!(
         doc.block_text(doc.blocks.last().unwrap()),
@@ -348,7 +355,7 @@ fn seed_004_cna_article() {
         .block_text(&doc.blocks[1])
         .starts_with("TOKYO:\u{a0}Keiichi Kurogi was one of dozens of men"));
     assert!(doc
-        .text
+        .plain_text()
         .contains("\"I'm from a generation that does not know war at all,\" he said."));
     assert_eq!(
         doc.block_text(doc.blocks.last().unwrap()),
@@ -367,7 +374,7 @@ fn drop_override_removes_a_line_and_keep_rescues_one() {
         &["Photo Selection"],
     );
     let doc = parse_text(SEED_000, &ov);
-    assert!(!doc.text.contains("World War III"));
+    assert!(!doc.plain_text().contains("World War III"));
     assert_eq!(removed_at(&doc, 36), [RemovalReason::Dropped]);
     assert_eq!(removed_at(&doc, 55), [RemovalReason::Dropped]);
     assert_eq!(block_texts(&doc).last(), Some(&"Photo Selection"));
@@ -486,7 +493,7 @@ fn crlf_bom_and_line_numbers() {
     assert_eq!(removed_at(&doc, 3), [RemovalReason::Share]);
     assert_eq!(doc.removed[0].text, "• Share on X");
     assert_eq!(doc.blocks[0].source_line, 4);
-    assert!(!doc.text.contains('\r'));
+    assert!(!doc.plain_text().contains('\r'));
     assert_consistent(&doc);
 }
 
@@ -529,7 +536,8 @@ fn odd_inputs_do_not_panic() {
     assert_eq!(doc.removed.len(), 3);
     let doc = parse("Words with a lone CR.\rHere.");
     assert_eq!(
-        doc.text, "Words with a lone CR.\rHere.",
+        doc.plain_text(),
+        "Words with a lone CR.\rHere.",
         "a lone CR is not a line break"
     );
 }

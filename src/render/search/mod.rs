@@ -106,7 +106,7 @@ pub fn article_record(views: &Views<'_>, index: usize) -> Record {
         .map(|&e| archive.registry.entities[e].name.as_str())
         .collect();
 
-    let mut content = article.annotated.document.text.clone();
+    let mut content = article.annotated.document.text().into_owned();
     let summary = meta.summary.as_ref().map(|s| views.markdown.plain(s));
     if let Some(summary) = &summary {
         push_paragraph(&mut content, summary);
