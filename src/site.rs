@@ -233,10 +233,11 @@ pub fn build_into(
         inner: sink,
         files: AtomicUsize::new(0),
     };
-    render::render_into(&archive, &project, &counting, options.progress.as_deref())?;
+    let articles = archive.articles.len();
+    render::render_into_last(archive, &project, &counting, options.progress.as_deref())?;
     Ok(BuildSummary {
         warnings: report,
-        articles: archive.articles.len(),
+        articles,
         files: counting.files.into_inner(),
     })
 }

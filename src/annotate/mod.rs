@@ -125,6 +125,11 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
     for (index, note) in notes.iter_mut().enumerate() {
         note.number = index + 1;
     }
+    // Anchoring was the last stage to read the text as it went. From here the article
+    // mostly waits, with every other article of the archive, for its mentions to be
+    // found and its pages rendered (which read the text once each), so its text is
+    // held compressed.
+    document.pack();
     let article = AnnotatedArticle {
         id: source.id.clone(),
         format: source.format,

@@ -501,11 +501,6 @@ fn resolve_article(
         .iter()
         .map(|name| context.people.get(&name.trim().to_lowercase()).copied())
         .collect();
-    // Linking is the last reader of the text before rendering; from here until its
-    // pages are rendered the article only waits, with every other article of the
-    // archive, so its text is held compressed.
-    let mut annotated = annotated;
-    annotated.document.pack();
     let article = Article {
         annotated,
         slug,

@@ -93,6 +93,37 @@ pub fn render_into(
     sink: &dyn Sink,
     progress: Option<&Progress>,
 ) -> Result<(), Report> {
+    render_pages_into(archive, project, sink, progress)?;
+    begin_search(progress);
+    search::write_search_files(archive, |file| sink.put(file)).map_err(Report::from)
+}
+
+/// [`render_into`] for a build, the archive's last use: the search stage frees it as
+/// soon as it has what it needs of it, so the index is not encoded beside it.
+pub fn render_into_last(
+    archive: Archive,
+    project: &Project,
+    sink: &dyn Sink,
+    progress: Option<&Progress>,
+) -> Result<(), Report> {
+    render_pages_into(&archive, project, sink, progress)?;
+    begin_search(progress);
+    search::write_search_files_last(archive, |file| sink.put(file)).map_err(Report::from)
+}
+
+fn begin_search(progress: Option<&Progress>) {
+    if let Some(progress) = progress {
+        progress.begin(Stage::Search);
+    }
+}
+
+/// Every page and static file, without the search index.
+fn render_pages_into(
+    archive: &Archive,
+    project: &Project,
+    sink: &dyn Sink,
+    progress: Option<&Progress>,
+) -> Result<(), Report> {
     if let Some(progress) = progress {
         progress.begin(Stage::Render);
     }
@@ -107,10 +138,6 @@ pub fn render_into(
     for file in assets.into_files() {
         counted.put(file).map_err(Report::from)?;
     }
-    if let Some(progress) = progress {
-        progress.begin(Stage::Search);
-    }
-    search::write_search_files(archive, |file| sink.put(file)).map_err(Report::from)?;
     Ok(())
 }
 

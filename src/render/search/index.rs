@@ -110,16 +110,36 @@ fn write_with_budget<R, F, E>(
     count: usize,
     record: F,
     budget: usize,
-    mut emit: impl FnMut(OutputFile) -> Result<(), E>,
+    emit: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E>
+where
+    R: Borrow<Record>,
+    F: Fn(usize) -> R + Sync,
+{
+    write_gathered(gather(count, record), budget, emit)
+}
+
+/// The words, lengths, documents and filters of `count` records: everything the
+/// index files are made of, without the records (see [`write_gathered`]).
+pub fn gather<R, F>(count: usize, record: F) -> Collected
 where
     R: Borrow<Record>,
     F: Fn(usize) -> R + Sync,
 {
     // Past MAX_DOCS a document number would overflow its packed posting; such
     // documents are left out rather than corrupting the others' postings.
-    let count = count.min(MAX_DOCS);
-    let collected = Collected::gather(count, &record);
+    Collected::gather(count.min(MAX_DOCS), &record)
+}
+
+/// Writes the index files of what [`gather`] collected. Apart from [`write`], so a
+/// build can free the archive the records were made from before the words' postings
+/// are scored and encoded.
+pub fn write_gathered<E>(
+    collected: Collected,
+    budget: usize,
+    mut emit: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
+    let count = collected.lengths.len();
     // Every file but meta.json is hashed on its way out, for the stamp.
     let mut hasher = Sha256::new();
     let mut put = |hasher: &mut Sha256, file: OutputFile| {
@@ -183,7 +203,7 @@ type Postings = Vec<u32>;
 
 /// Everything gathered from the records.
 #[derive(Default)]
-struct Collected {
+pub struct Collected {
     /// Each document's entry, as JSON.
     docs: Vec<String>,
     /// Each document's length in words (title words weighted).

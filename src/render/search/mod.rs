@@ -67,6 +67,24 @@ pub fn write_search_files<E>(
     archive: &Archive,
     emit: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
+    index::write_gathered(gather(archive), index::SHARD_BUDGET, emit)
+}
+
+/// [`write_search_files`] for a build, which has no use for the archive after this:
+/// it is freed once the records are cut into words, before their postings are scored
+/// and encoded (at 100,000 articles the encoded shards are a few hundred MB, which
+/// would otherwise be held beside the whole archive).
+pub fn write_search_files_last<E>(
+    archive: Archive,
+    emit: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
+    let collected = gather(&archive);
+    drop(archive);
+    index::write_gathered(collected, index::SHARD_BUDGET, emit)
+}
+
+/// Every record of the archive, cut into words.
+fn gather(archive: &Archive) -> index::Collected {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
     let newest = archive.newest_first();
@@ -78,7 +96,7 @@ pub fn write_search_files<E>(
             entity_record(&views, doc - articles)
         }
     };
-    index::write(articles + archive.registry.entities.len(), record, emit)
+    index::gather(articles + archive.registry.entities.len(), record)
 }
 
 /// The search index, as files under [`BUNDLE_DIR`].
