@@ -283,7 +283,10 @@ impl Document {
     pub fn pack(&mut self) {
         if let BodyText::Plain(text) = &self.text {
             let packed = lz4_flex::block::compress_prepend_size(text.as_bytes());
-            self.text = BodyText::Packed(packed.into_boxed_slice());
+            // A fresh copy of exactly the packed length: the compressor shrinks its
+            // worst-case buffer with `shrink_to_fit`, which mimalloc does in place
+            // (keeping the whole block) when it shrinks by less than half.
+            self.text = BodyText::Packed(Box::from(packed.as_slice()));
         }
     }
 

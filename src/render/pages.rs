@@ -319,7 +319,7 @@ fn paginated(
 ) -> PageJob {
     let per_page = views.archive.config.lists.per_page.max(1);
     let pages = page_count(articles.len(), per_page);
-    let chunk: Vec<&Card> = articles
+    let chunk: Vec<Card> = articles
         .iter()
         .skip((n - 1) * per_page)
         .take(per_page)
@@ -589,7 +589,7 @@ fn article_page(
         .map(|r| json!({ "line": r.line, "text": r.text, "reason": r.reason.describe() }))
         .collect();
     let path = article.path();
-    let card = views.card(index);
+    let card = &views.card(index);
     let description = meta
         .summary
         .as_deref()
@@ -938,7 +938,7 @@ fn timeline_page(pages: &Pages<'_>, year: Option<i32>) -> PageJob {
             .map(|(y, list)| json!({ "year": y, "items": list, "url": null }))
             .collect()
     };
-    let undated: Vec<&Card> = if year.is_some() {
+    let undated: Vec<Card> = if year.is_some() {
         Vec::new()
     } else {
         lists
