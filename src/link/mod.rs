@@ -25,7 +25,7 @@ use crate::annotate::AnnotatedArticle;
 use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic};
 use crate::model::{is_slug, slugify};
-use crate::parse::BlockKind;
+use crate::parse::{BlockKind, Document};
 
 /// A mention of an entity in an article's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +87,17 @@ impl Article {
     /// Site path of the article page: `articles/<slug>/`.
     pub fn path(&self) -> String {
         format!("articles/{}/", self.slug)
+    }
+
+    /// Frees what only the article's own files, the entity pages and its search record
+    /// read: its document, notes and mentions. A build's last stage does this as it
+    /// goes; the article keeps its id, slug, title and metadata.
+    pub fn forget_body(&mut self) {
+        self.annotated.document = Document::default();
+        self.annotated.notes = Vec::new();
+        self.annotated.mentions = Vec::new();
+        self.mentions = Vec::new();
+        self.claimants = Vec::new();
     }
 }
 

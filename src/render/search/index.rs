@@ -126,9 +126,37 @@ where
     R: Borrow<Record>,
     F: Fn(usize) -> R + Sync,
 {
-    // Past MAX_DOCS a document number would overflow its packed posting; such
-    // documents are left out rather than corrupting the others' postings.
-    Collected::gather(count.min(MAX_DOCS), &record)
+    let mut collected = Collected::default();
+    collected.gather_more(count, record);
+    collected
+}
+
+impl Collected {
+    /// Gathers the records of documents `self.len()..count` (count capped at
+    /// [`MAX_DOCS`]), after those gathered so far: a caller can gather in steps and
+    /// free what each step's records were made from.
+    pub fn gather_more<R, F>(&mut self, count: usize, record: F)
+    where
+        R: Borrow<Record>,
+        F: Fn(usize) -> R + Sync,
+    {
+        // Past MAX_DOCS a document number would overflow its packed posting; such
+        // documents are left out rather than corrupting the others' postings.
+        let range = self.len()..count.min(MAX_DOCS);
+        if !range.is_empty() {
+            let more = Self::gather(range, &record);
+            self.append(more);
+        }
+    }
+
+    /// How many documents have been gathered.
+    pub fn len(&self) -> usize {
+        self.lengths.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lengths.is_empty()
+    }
 }
 
 /// Writes the index files of what [`gather`] collected. Apart from [`write`], so a
@@ -216,14 +244,15 @@ pub struct Collected {
 impl Collected {
     /// Cuts the records into words, a batch of chunks at a time so that only one
     /// batch of records is alive at once, and merges the chunks in document order.
-    fn gather<R, F>(count: usize, record: &F) -> Self
+    fn gather<R, F>(docs: Range<usize>, record: &F) -> Self
     where
         R: Borrow<Record>,
         F: Fn(usize) -> R + Sync,
     {
-        let chunks: Vec<Range<usize>> = (0..count)
+        let end = docs.end;
+        let chunks: Vec<Range<usize>> = docs
             .step_by(CHUNK)
-            .map(|start| start..(start + CHUNK).min(count))
+            .map(|start| start..(start + CHUNK).min(end))
             .collect();
         let batch = rayon::current_num_threads().max(1) * 2;
         let mut all = Self::default();

@@ -70,24 +70,66 @@ pub fn write_search_files<E>(
     index::write_gathered(gather(archive), index::SHARD_BUDGET, emit)
 }
 
-/// [`write_search_files`] for a build, which has no use for the archive after this:
-/// it is freed once the records are cut into words, before their postings are scored
-/// and encoded (at 100,000 articles the encoded shards are a few hundred MB, which
-/// would otherwise be held beside the whole archive).
+/// [`write_search_files`] for a build, which has no use for the archive after this.
+/// Records are gathered a step of [`FREE_STEP`] documents at a time, and each
+/// article's body (text, blocks, notes, mentions) is freed as soon as its record is
+/// cut into words, so the words' postings grow as the archive shrinks; the rest of
+/// the archive is freed before the postings are scored and encoded. At 100,000
+/// articles, gathering beside the whole archive made this stage the build's peak.
 pub fn write_search_files_last<E>(
     archive: Archive,
     emit: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
-    let collected = gather(&archive);
+    write_freeing_every(archive, FREE_STEP, emit)
+}
+
+fn write_freeing_every<E>(
+    mut archive: Archive,
+    step: usize,
+    emit: impl FnMut(OutputFile) -> Result<(), E>,
+) -> Result<(), E> {
+    let newest = archive.newest_first();
+    let count = newest.len() + archive.registry.entities.len();
+    let mut collected = index::Collected::default();
+    while collected.len() < count {
+        let before = collected.len();
+        gather_more(&archive, &newest, &mut collected, before + step.max(1));
+        if collected.len() == before {
+            break; // the index's document limit
+        }
+        for &article in newest
+            .get(before..collected.len().min(newest.len()))
+            .unwrap_or(&[])
+        {
+            archive.articles[article].forget_body();
+        }
+    }
     drop(archive);
     index::write_gathered(collected, index::SHARD_BUDGET, emit)
 }
 
+/// Documents gathered between two frees of article bodies in [`write_search_files_last`].
+const FREE_STEP: usize = 4096;
+
 /// Every record of the archive, cut into words.
 fn gather(archive: &Archive) -> index::Collected {
+    let mut collected = index::Collected::default();
+    let newest = archive.newest_first();
+    let count = newest.len() + archive.registry.entities.len();
+    gather_more(archive, &newest, &mut collected, count);
+    collected
+}
+
+/// Gathers the records of documents `collected.len()..count`: articles newest first
+/// (`newest`), then entities in registry order.
+fn gather_more(
+    archive: &Archive,
+    newest: &[usize],
+    collected: &mut index::Collected,
+    count: usize,
+) {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
-    let newest = archive.newest_first();
     let articles = newest.len();
     let record = |doc: usize| {
         if doc < articles {
@@ -96,7 +138,10 @@ fn gather(archive: &Archive) -> index::Collected {
             entity_record(&views, doc - articles)
         }
     };
-    index::gather(articles + archive.registry.entities.len(), record)
+    collected.gather_more(
+        count.min(articles + archive.registry.entities.len()),
+        record,
+    );
 }
 
 /// The search index, as files under [`BUNDLE_DIR`].
@@ -213,5 +258,34 @@ fn push_paragraph(content: &mut String, text: &str) {
 fn insert_nonempty(filters: &mut BTreeMap<String, Vec<String>>, key: &str, values: Vec<String>) {
     if !values.is_empty() {
         filters.insert(key.to_owned(), values);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::{assemble, BuildOptions};
+
+    fn seeds() -> Archive {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (_, archive, report) = assemble(root, &BuildOptions::default()).expect("seeds");
+        assert!(!report.has_errors());
+        archive
+    }
+
+    #[test]
+    fn freeing_bodies_as_records_are_gathered_gives_the_same_index() {
+        let whole = search_files(&seeds());
+        assert!(whole.len() > 3);
+        // Steps of 2 documents: the seeds' 5 articles and their entities are gathered
+        // over several steps, articles freed between them.
+        let mut freed = Vec::new();
+        let written: Result<(), std::convert::Infallible> =
+            write_freeing_every(seeds(), 2, |file| {
+                freed.push(file);
+                Ok(())
+            });
+        let Ok(()) = written;
+        assert_eq!(freed, whole);
     }
 }
