@@ -151,7 +151,7 @@ impl Pages<'_> {
             Unit::TagIndex => tag_index_page(views, &self.lists),
             Unit::SourceIndex => source_index_page(views, &self.lists),
             Unit::EntityIndex(kind) => entity_index_page(views, &self.lists, *kind),
-            Unit::Entity(e) => entity_page(views, *e, &self.lists),
+            Unit::Entity(e) => return entity_pages(self, *e),
             Unit::Timeline => timeline_page(self, None),
             Unit::TimelineYear(year) => timeline_page(self, Some(*year)),
             Unit::Corrections(n) => corrections_page(views, &self.lists, *n),
@@ -711,43 +711,76 @@ pub(super) fn distinct_articles(mentions: &[(usize, usize)]) -> Vec<usize> {
     articles
 }
 
-fn entity_page(views: &Views<'_>, e: usize, lists: &Lists<'_>) -> PageJob {
+/// An entity's pages: its mentions in context, grouped by article, `per_page` articles
+/// a page (`/people/<id>/`, then `/people/<id>/page/2/`…), each page with the entity's
+/// header and panels. One page for every mention made the most-mentioned person of the
+/// 100,000-article benchmark archive a 7.8 MB page, and its context the largest
+/// allocation of a build. Each page is rendered before the next one's context is built.
+fn entity_pages(pages: &Pages<'_>, e: usize) -> Vec<Result<OutputFile, Report>> {
+    let views = &pages.views;
+    let lists = &pages.lists;
     let archive = views.archive;
-    let entity = &archive.registry.entities[e];
-    let mentions = &lists.by_entity[e];
-    let mut groups: Vec<serde_json::Value> = Vec::new();
-    let mut source_counts: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut cooccurring: BTreeMap<usize, usize> = BTreeMap::new();
     // `by_entity` lists an entity's mentions in article order, so each article's
     // mentions are one run (filtering all of them per article was quadratic: the
     // most-mentioned person of the 100,000-article benchmark archive is in 4,666
     // articles, about 24,000 times).
-    for run in mentions.chunk_by(|x, y| x.0 == y.0) {
-        let a = run[0].0;
-        let article = &archive.articles[a];
+    let runs: Vec<&[(usize, usize)]> = lists.by_entity[e].chunk_by(|x, y| x.0 == y.0).collect();
+    let header = entity_header(views, e, lists, &runs);
+    let per_page = archive.config.lists.per_page.max(1);
+    let base = views.entity_path(e);
+    let page_total = page_count(runs.len(), per_page);
+    let mut files = Vec::with_capacity(page_total);
+    for n in 1..=page_total {
+        let first = (n - 1) * per_page;
+        let chunk = runs
+            .get(first..(first + per_page).min(runs.len()))
+            .unwrap_or(&[]);
+        let mut context = header.context.clone();
+        context["mentions"] = mention_groups(views, chunk);
+        context["pagination"] = pagination(views, &base, n, runs.len());
+        let title = if n == 1 {
+            header.title.clone()
+        } else {
+            format!("{} (page {n})", header.title)
+        };
+        let job = job(
+            page_path(&base, n),
+            "entity.html",
+            "entity",
+            title,
+            header.description.clone(),
+            context,
+        );
+        files.push(pages.render_job(job));
+    }
+    files
+}
+
+/// What every page of an entity shows besides its share of the mentions.
+struct EntityHeader {
+    title: String,
+    description: String,
+    context: serde_json::Value,
+}
+
+fn entity_header(
+    views: &Views<'_>,
+    e: usize,
+    lists: &Lists<'_>,
+    runs: &[&[(usize, usize)]],
+) -> EntityHeader {
+    let archive = views.archive;
+    let entity = &archive.registry.entities[e];
+    let mut source_counts: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut cooccurring: BTreeMap<usize, usize> = BTreeMap::new();
+    for run in runs {
+        let article = &archive.articles[run[0].0];
         if let Some(s) = article.source {
             *source_counts.entry(s).or_insert(0) += 1;
         }
         for other in mention_counts(article).keys().filter(|o| **o != e) {
             *cooccurring.entry(*other).or_insert(0) += 1;
         }
-        // Once per article, not per mention: a popular entity's page has thousands.
-        let article_url = views.url(&article.path());
-        let text = article.annotated.document.text();
-        let contexts: Vec<serde_json::Value> = run
-            .iter()
-            .map(|(_, m)| {
-                let mention = &article.mentions[*m];
-                let (before, text, after) = sentence_context(&text, &mention.range);
-                json!({ "before": before, "text": text, "after": after, "url": format!("{article_url}#{}", mention.anchor(&archive.registry)) })
-            })
-            .collect();
-        groups.push(json!({
-            "article": { "title": article.title, "url": article_url,
-                         "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
-                         "published": Views::published(article) },
-            "contexts": contexts,
-        }));
     }
     let sources: Vec<serde_json::Value> = source_counts
         .iter()
@@ -776,31 +809,57 @@ fn entity_page(views: &Views<'_>, e: usize, lists: &Lists<'_>) -> PageJob {
         .as_deref()
         .map(|d| views.markdown.plain(d))
         .unwrap_or_default();
-    job(
-        views.entity_path(e),
-        "entity.html",
-        "entity",
-        entity.name.clone(),
+    let context = json!({
+        "entity": {
+            "id": entity.id, "name": entity.name, "kind": entity.kind.key(),
+            "kind_label": kind_label(entity.kind), "aliases": entity.aliases,
+            "description_html": description_html, "wikidata": entity.wikidata,
+            "date": entity.date.map(|d| DateView::new(d, false)),
+            "end_date": entity.end_date.map(|d| DateView::new(d, false)),
+        },
+        "sources": sources,
+        "cooccurring": cooccurring,
+        "authored": lists.authored[e].iter().map(|&a| {
+            let article = &archive.articles[a];
+            json!({ "title": article.title, "url": views.url(&article.path()),
+                    "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
+                    "published": Views::published(article) })
+        }).collect::<Vec<_>>(),
+    });
+    EntityHeader {
+        title: entity.name.clone(),
         description,
-        json!({
-            "entity": {
-                "id": entity.id, "name": entity.name, "kind": entity.kind.key(),
-                "kind_label": kind_label(entity.kind), "aliases": entity.aliases,
-                "description_html": description_html, "wikidata": entity.wikidata,
-                "date": entity.date.map(|d| DateView::new(d, false)),
-                "end_date": entity.end_date.map(|d| DateView::new(d, false)),
-            },
-            "mentions": groups,
-            "sources": sources,
-            "cooccurring": cooccurring,
-            "authored": lists.authored[e].iter().map(|&a| {
-                let article = &archive.articles[a];
-                json!({ "title": article.title, "url": views.url(&article.path()),
-                        "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
-                        "published": Views::published(article) })
-            }).collect::<Vec<_>>(),
-        }),
-    )
+        context,
+    }
+}
+
+/// One page's mention groups: per article, each of its mentions in its sentence.
+fn mention_groups(views: &Views<'_>, runs: &[&[(usize, usize)]]) -> serde_json::Value {
+    let archive = views.archive;
+    let groups: Vec<serde_json::Value> = runs
+        .iter()
+        .map(|run| {
+            let article = &archive.articles[run[0].0];
+            // Once per article, not per mention: a popular entity has thousands.
+            let article_url = views.url(&article.path());
+            let text = article.annotated.document.text();
+            let contexts: Vec<serde_json::Value> = run
+                .iter()
+                .map(|(_, m)| {
+                    let mention = &article.mentions[*m];
+                    let (before, text, after) = sentence_context(&text, &mention.range);
+                    json!({ "before": before, "text": text, "after": after, "url": format!("{article_url}#{}", mention.anchor(&archive.registry)) })
+                })
+                .collect();
+            json!({
+                "article": { "title": article.title, "url": article_url,
+                             "source_name": article.source.map(|s| archive.registry.sources[s].name.clone()),
+                             "published": Views::published(article) },
+                "contexts": contexts,
+            })
+        })
+        .collect();
+    serde_json::Value::Array(groups)
 }
 
 fn kind_label(kind: EntityKind) -> &'static str {

@@ -637,3 +637,52 @@ fn a_long_timeline_has_a_page_per_year() {
         report.report.to_plain_text()
     );
 }
+
+#[test]
+fn entity_pages_are_paginated_with_every_mention_once() {
+    // On one page (the default page size), then one article a page.
+    let whole = seed_site().html("people/daisaku-kaneko/");
+    let all_articles = attrs(&whole, "main .mention-article a", "href");
+    let all_contexts = attrs(&whole, "main .context a", "href");
+    assert!(all_articles.len() > 1, "{all_articles:?}");
+    assert!(attrs(&whole, "main nav.pagination a", "href").is_empty());
+
+    let site = small_pages_site();
+    let mut articles = Vec::new();
+    let mut contexts = Vec::new();
+    let mut page = 1;
+    loop {
+        let path = if page == 1 {
+            "people/daisaku-kaneko/".to_owned()
+        } else {
+            format!("people/daisaku-kaneko/page/{page}/")
+        };
+        if !site.output().join(&path).join("index.html").exists() {
+            break;
+        }
+        let html = site.html(&path);
+        let here = attrs(&html, "main .mention-article a", "href");
+        assert_eq!(here.len(), 1, "{path}: one article a page, got {here:?}");
+        articles.extend(here);
+        contexts.extend(attrs(&html, "main .context a", "href"));
+        // Every page keeps the header and says how many articles there are in all.
+        assert_eq!(texts(&html, "main h1").concat(), "Daisaku Kaneko");
+        let heading = texts(&html, "#mentions-heading").concat();
+        assert!(
+            heading.starts_with(&format!("Mentioned in {} articles", all_articles.len())),
+            "{heading}"
+        );
+        let neighbours = attrs(&html, "main nav.pagination a[rel=next]", "href");
+        if page < all_articles.len() {
+            assert_eq!(
+                neighbours,
+                [format!("/people/daisaku-kaneko/page/{}/", page + 1)]
+            );
+        } else {
+            assert!(neighbours.is_empty(), "{neighbours:?}");
+        }
+        page += 1;
+    }
+    assert_eq!(articles, all_articles);
+    assert_eq!(contexts, all_contexts);
+}
