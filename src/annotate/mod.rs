@@ -305,7 +305,7 @@ impl Anchorer<'_> {
         let wanted = written.get_ref().trim();
         if let Some(removed) = self
             .document
-            .removed
+            .removed()
             .iter()
             .find(|r| r.text.contains(wanted))
         {
@@ -334,7 +334,7 @@ impl Anchorer<'_> {
     /// The source line of a text offset (via the block it falls in).
     fn source_line(&self, offset: usize) -> usize {
         self.document
-            .blocks
+            .blocks()
             .iter()
             .rev()
             .find(|block| block.range.start <= offset)

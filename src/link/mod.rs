@@ -535,15 +535,16 @@ fn find_mentions(
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Mention> {
-    let document = &article.document;
-    let code: Vec<&Range<usize>> = document
+    // Unpacked once: the text and the code blocks.
+    let body = article.document.body();
+    let code: Vec<&Range<usize>> = body
         .blocks
         .iter()
         .filter(|b| matches!(b.kind, BlockKind::Code { .. }))
         .map(|b| &b.range)
         .collect();
     let mut found: Vec<(Range<usize>, usize)> = matcher
-        .find(&document.text())
+        .find(&body.text)
         .into_iter()
         .filter(|m| !code.iter().any(|c| overlaps(c, &m.range)))
         .map(|m| (m.range, m.entity))

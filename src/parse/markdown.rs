@@ -24,7 +24,7 @@ use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, Options, Par
 
 use super::text::{detect_byline, override_key};
 use super::{
-    Align, Block, BlockKind, BodyText, Document, Inline, InlineKind, ParseOverrides, RemovalReason,
+    Align, Block, BlockKind, Document, Inline, InlineKind, ParseOverrides, RemovalReason,
     RemovedLine, TextBuilder,
 };
 
@@ -163,8 +163,9 @@ impl Walker {
             .map(|o| o.entry.clone())
             .collect();
         let mut document = walker.document;
-        document.text = BodyText::Plain(walker.builder.text);
-        document.blocks = walker.builder.blocks;
+        let body = document.parts_mut();
+        body.text = walker.builder.text;
+        body.blocks = walker.builder.blocks;
         (document, unmatched)
     }
 
@@ -529,7 +530,7 @@ impl Walker {
         let key = override_key(plain);
         Override::mark(&mut self.keeps, &key);
         if Override::mark(&mut self.drops, &key) {
-            self.document.removed.push(RemovedLine {
+            self.document.parts_mut().removed.push(RemovedLine {
                 line: open.source_line,
                 text: plain.trim().to_string(),
                 reason: RemovalReason::Dropped,

@@ -47,18 +47,14 @@ pub struct Document {
     pub standfirst: Option<String>,
     /// "By …" / "Interview and text by …" line, if found. Not part of the text.
     pub byline: Option<String>,
-    /// The body's plain text: each block's text, blocks separated by "\n\n". Read it
-    /// with [`Document::text`]: once the article is linked it is held compressed.
-    text: BodyText,
-    /// Body blocks in reading order; their ranges index [`Document::text`] and do not
-    /// overlap.
-    pub blocks: Vec<Block>,
-    /// Every source line the parser removed, in source order.
-    pub removed: Vec<RemovedLine>,
+    /// The body: its plain text, blocks and removed lines. Read it with
+    /// [`Document::text`], [`Document::blocks`], [`Document::removed`] or
+    /// [`Document::body`]: once the article is anchored it is held compressed.
+    body: Body,
 }
 
 /// One block of the body.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Block {
     pub kind: BlockKind,
     /// Byte range of this block's text in [`Document::text`].
@@ -71,7 +67,7 @@ pub struct Block {
     pub source_line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum BlockKind {
     Paragraph,
     /// `level` 2..=6 (the title is the only level 1).
@@ -113,7 +109,7 @@ pub enum BlockKind {
     Rule,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum Align {
     #[default]
     None,
@@ -123,13 +119,13 @@ pub enum Align {
 }
 
 /// Inline markup over a range of the text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Inline {
     pub range: Range<usize>,
     pub kind: InlineKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InlineKind {
     Emphasis,
     Strong,
@@ -153,7 +149,7 @@ pub enum InlineKind {
 }
 
 /// A source line the parser left out of the body, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RemovedLine {
     /// 1-based line number in the source file.
     pub line: usize,
@@ -162,7 +158,7 @@ pub struct RemovedLine {
     pub reason: RemovalReason,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RemovalReason {
     /// Social sharing buttons ("Share on Twitter").
@@ -214,105 +210,169 @@ impl RemovalReason {
     }
 }
 
-/// A document's body text: as built while the article is parsed and anchored, then
-/// LZ4-compressed ([`Document::pack`]) for the time between linking and rendering,
-/// when a build holds every article of the archive at once. Body text was half of a
-/// linked archive's memory; compressed, it takes about 0.6 of its size (English
-/// prose, each article on its own), and a page decompresses it at several GB/s.
-#[derive(Clone, PartialEq, Eq)]
-enum BodyText {
-    Plain(String),
-    /// `lz4_flex` block format, its length in bytes first.
-    Packed(Box<[u8]>),
+/// A document's body: as built while the article is parsed and anchored, then
+/// serialised and LZ4-compressed ([`Document::pack`]) for the time between anchoring
+/// and rendering, when a build holds every article of the archive at once. The text
+/// was half of a linked archive's memory and the blocks a tenth; packed, they take
+/// about 0.6 of the text's size (English prose, each article on its own). A page
+/// unpacks them at several GB/s.
+#[derive(Clone, Default, PartialEq, Eq)]
+struct Body {
+    /// The parts, while not packed (empty when packed).
+    plain: BodyParts,
+    /// `lz4_flex` block format (its length first) of the postcard encoding of the
+    /// parts, the text first (so the text alone can be read without the rest).
+    packed: Option<Box<[u8]>>,
 }
 
-impl Default for BodyText {
-    fn default() -> Self {
-        Self::Plain(String::new())
-    }
+/// The parts of a document's body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BodyParts {
+    /// Each block's text, blocks separated by "\n\n".
+    pub text: String,
+    /// Body blocks in reading order; their ranges index `text` and do not overlap.
+    pub blocks: Vec<Block>,
+    /// Every source line the parser removed, in source order.
+    pub removed: Vec<RemovedLine>,
 }
 
-impl fmt::Debug for BodyText {
+impl fmt::Debug for Body {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Plain(text) => text.fmt(f),
-            Self::Packed(bytes) => write!(f, "<{} bytes packed>", bytes.len()),
+        match &self.packed {
+            None => self.plain.fmt(f),
+            Some(bytes) => write!(f, "<{} bytes packed>", bytes.len()),
         }
     }
+}
+
+/// Packed bytes, decompressed. Only `pack` makes them, so they always decompress
+/// and decode; were they ever not to, the body would read as empty.
+fn decompress(packed: &[u8]) -> Vec<u8> {
+    lz4_flex::block::decompress_size_prepended(packed).unwrap_or_default()
+}
+
+fn unpack(packed: &[u8]) -> BodyParts {
+    postcard::from_bytes(&decompress(packed)).unwrap_or_default()
 }
 
 impl Document {
     /// A document of a body text and its blocks (whose ranges index the text).
     pub fn new(text: String, blocks: Vec<Block>) -> Self {
-        Self {
-            text: BodyText::Plain(text),
+        let mut document = Self::default();
+        document.body.plain = BodyParts {
+            text,
             blocks,
-            ..Self::default()
-        }
+            removed: Vec::new(),
+        };
+        document
     }
 
     /// The body's plain text: borrowed, or decompressed when the document is packed
-    /// (so a page that reads it often should read it once).
+    /// (a page that needs more than the text should call [`Document::body`] once).
     pub fn text(&self) -> Cow<'_, str> {
-        match &self.text {
-            BodyText::Plain(text) => Cow::Borrowed(text),
-            // Only `pack` makes these bytes, from a `String`: they always decompress
-            // to valid UTF-8. The fallback is never taken.
-            BodyText::Packed(bytes) => Cow::Owned(
-                lz4_flex::block::decompress_size_prepended(bytes)
-                    .ok()
-                    .and_then(|bytes| String::from_utf8(bytes).ok())
-                    .unwrap_or_default(),
-            ),
+        match &self.body.packed {
+            None => Cow::Borrowed(&self.body.plain.text),
+            Some(packed) => {
+                let bytes = decompress(packed);
+                let text = postcard::take_from_bytes::<String>(&bytes).map(|(text, _)| text);
+                Cow::Owned(text.unwrap_or_default())
+            }
         }
     }
 
-    /// The body text's length in bytes, without decompressing it.
-    pub fn text_len(&self) -> usize {
-        match &self.text {
-            BodyText::Plain(text) => text.len(),
-            BodyText::Packed(bytes) => bytes
-                .first_chunk::<4>()
-                .map_or(0, |length| u32::from_le_bytes(*length) as usize),
+    /// The body's blocks.
+    pub fn blocks(&self) -> Cow<'_, [Block]> {
+        match &self.body.packed {
+            None => Cow::Borrowed(&self.body.plain.blocks),
+            Some(packed) => Cow::Owned(unpack(packed).blocks),
         }
     }
 
-    /// Compresses the body text, for as long as the document is only kept (a linked
-    /// archive waiting to be rendered). Reading it stays the same, through
-    /// [`Document::text`].
+    /// The source lines the parser removed.
+    pub fn removed(&self) -> Cow<'_, [RemovedLine]> {
+        match &self.body.packed {
+            None => Cow::Borrowed(&self.body.plain.removed),
+            Some(packed) => Cow::Owned(unpack(packed).removed),
+        }
+    }
+
+    /// The whole body, unpacked once.
+    pub fn body(&self) -> Cow<'_, BodyParts> {
+        match &self.body.packed {
+            None => Cow::Borrowed(&self.body.plain),
+            Some(packed) => Cow::Owned(unpack(packed)),
+        }
+    }
+
+    /// Compresses the body, for as long as the document is only kept (an archive
+    /// waiting to be linked and rendered). Reading it stays the same, through
+    /// [`Document::text`] and the others.
     pub fn pack(&mut self) {
-        if let BodyText::Plain(text) = &self.text {
-            let packed = lz4_flex::block::compress_prepend_size(text.as_bytes());
+        if self.body.packed.is_some() {
+            return;
+        }
+        // Postcard cannot fail on these types (no maps, nothing unsized); if it did,
+        // the body would simply stay unpacked.
+        if let Ok(encoded) = postcard::to_allocvec(&self.body.plain) {
+            let packed = lz4_flex::block::compress_prepend_size(&encoded);
             // A fresh copy of exactly the packed length: the compressor shrinks its
             // worst-case buffer with `shrink_to_fit`, which mimalloc does in place
             // (keeping the whole block) when it shrinks by less than half.
-            self.text = BodyText::Packed(Box::from(packed.as_slice()));
+            self.body.packed = Some(Box::from(packed.as_slice()));
+            self.body.plain = BodyParts::default();
         }
     }
 
+    /// The body, for a parser to fill.
+    pub(crate) fn parts_mut(&mut self) -> &mut BodyParts {
+        if let Some(packed) = self.body.packed.take() {
+            self.body.plain = unpack(&packed);
+        }
+        &mut self.body.plain
+    }
+
     /// Gives the text and the block list allocations of exactly their length. They
-    /// grow by doubling while the parser builds them, and a build holds every
-    /// article's document until its pages are rendered: the slack was about a third
-    /// of the text's memory. Fresh copies, because `shrink_to_fit` is a `realloc`, and
+    /// grow by doubling while the parser builds them, and anchoring reads them before
+    /// they are packed. Fresh copies, because `shrink_to_fit` is a `realloc`, and
     /// mimalloc keeps a block in place when it shrinks by less than half.
     pub fn compact(&mut self) {
-        if let BodyText::Plain(text) = &mut self.text {
-            if text.capacity() > text.len() {
-                *text = text.as_str().to_owned();
-            }
+        let parts = self.parts_mut();
+        if parts.text.capacity() > parts.text.len() {
+            parts.text = parts.text.as_str().to_owned();
         }
-        if self.blocks.capacity() > self.blocks.len() {
-            self.blocks = self.blocks.clone();
+        if parts.blocks.capacity() > parts.blocks.len() {
+            parts.blocks = parts.blocks.clone();
         }
     }
 
     /// The text of a document not packed, borrowed (the parsers' tests).
     #[cfg(test)]
     pub fn plain_text(&self) -> &str {
-        match &self.text {
-            BodyText::Plain(text) => text,
-            BodyText::Packed(_) => panic!("plain_text of a packed document"),
-        }
+        assert!(
+            self.body.packed.is_none(),
+            "plain_text of a packed document"
+        );
+        &self.body.plain.text
+    }
+
+    /// The removed lines of a document not packed, borrowed (the parsers' tests).
+    #[cfg(test)]
+    pub fn plain_removed(&self) -> &[RemovedLine] {
+        assert!(
+            self.body.packed.is_none(),
+            "plain_removed of a packed document"
+        );
+        &self.body.plain.removed
+    }
+
+    /// The blocks of a document not packed, borrowed (the parsers' tests).
+    #[cfg(test)]
+    pub fn plain_blocks(&self) -> &[Block] {
+        assert!(
+            self.body.packed.is_none(),
+            "plain_blocks of a packed document"
+        );
+        &self.body.plain.blocks
     }
 
     /// The text of a block, of a document not packed (the parsers' tests).
@@ -355,24 +415,63 @@ impl TextBuilder {
 mod pack_tests {
     use super::*;
 
+    fn sample() -> Document {
+        let text = "Izium, «Харків» — 東京.\n\nfn main() {}";
+        let mut document = Document::new(
+            text.to_owned(),
+            vec![
+                Block {
+                    kind: BlockKind::Paragraph,
+                    range: 0..30,
+                    inlines: vec![Inline {
+                        range: 0..5,
+                        kind: InlineKind::Link {
+                            href: "https://example.org/".to_owned(),
+                            title: String::new(),
+                        },
+                    }],
+                    source_line: 3,
+                },
+                Block {
+                    kind: BlockKind::Code {
+                        language: Some("rust".to_owned()),
+                    },
+                    range: 32..text.len(),
+                    inlines: Vec::new(),
+                    source_line: 5,
+                },
+            ],
+        );
+        document.parts_mut().removed.push(RemovedLine {
+            line: 1,
+            text: "Share on Twitter".to_owned(),
+            reason: RemovalReason::Share,
+        });
+        document
+    }
+
     #[test]
-    fn a_packed_document_reads_the_same_text() {
-        let text = "Izium, «Харків» — 東京.\n\nA second paragraph, repeated, repeated, repeated.";
-        let mut document = Document::new(text.to_owned(), Vec::new());
-        assert!(matches!(document.text(), Cow::Borrowed(_)));
-        document.pack();
-        assert!(matches!(document.text, BodyText::Packed(_)));
-        assert!(matches!(document.text(), Cow::Owned(_)));
-        assert_eq!(document.text(), text);
-        assert_eq!(document.text_len(), text.len());
-        // Packing again changes nothing; an empty text packs too.
-        let packed = document.clone();
-        document.pack();
-        assert_eq!(document, packed);
+    fn a_packed_document_reads_the_same_body() {
+        let plain = sample();
+        assert!(matches!(plain.text(), Cow::Borrowed(_)));
+        let mut packed = plain.clone();
+        packed.pack();
+        assert!(packed.body.packed.is_some());
+        assert!(packed.body.plain.text.is_empty() && packed.body.plain.blocks.is_empty());
+        assert!(matches!(packed.text(), Cow::Owned(_)));
+        assert_eq!(packed.text(), plain.text());
+        assert_eq!(packed.blocks(), plain.blocks());
+        assert_eq!(packed.removed(), plain.removed());
+        assert_eq!(packed.body().into_owned(), plain.body().into_owned());
+        // Packing again changes nothing; a parser writing to it unpacks it first.
+        let again = packed.clone();
+        packed.pack();
+        assert_eq!(packed, again);
+        assert_eq!(*packed.parts_mut(), plain.body().into_owned());
         let mut empty = Document::default();
         empty.pack();
         assert_eq!(empty.text(), "");
-        assert_eq!(empty.text_len(), 0);
+        assert!(empty.blocks().is_empty());
     }
 
     #[test]
@@ -380,9 +479,7 @@ mod pack_tests {
         let text = "The volunteers said they had come to fight for Ukraine. ".repeat(40);
         let mut document = Document::new(text.clone(), Vec::new());
         document.pack();
-        let BodyText::Packed(bytes) = &document.text else {
-            panic!("packed");
-        };
-        assert!(bytes.len() < text.len() / 4, "{} bytes", bytes.len());
+        let packed = document.body.packed.as_ref().map_or(0, |bytes| bytes.len());
+        assert!(packed > 0 && packed < text.len() / 4, "{packed} bytes");
     }
 }

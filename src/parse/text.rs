@@ -27,7 +27,7 @@ use std::collections::HashSet;
 use self::boilerplate::Zone;
 use self::facts::{collapse_whitespace, ends_sentence, match_key, strip_bullet, Facts};
 use super::{
-    BlockKind, BodyText, Document, ParseOverrides, RemovalReason, RemovedLine, TextBuilder,
+    BlockKind, BodyParts, Document, ParseOverrides, RemovalReason, RemovedLine, TextBuilder,
 };
 
 pub(crate) use self::facts::match_key as override_key;
@@ -348,9 +348,11 @@ fn build_body(lines: &[Line<'_>], zones: &Zones, roles: &[Role], document: &mut 
             }
         }
     }
-    document.text = BodyText::Plain(builder.text);
-    document.blocks = builder.blocks;
-    document.removed = removed;
+    *document.parts_mut() = BodyParts {
+        text: builder.text,
+        blocks: builder.blocks,
+        removed,
+    };
 }
 
 /// Caption, heading (only between body paragraphs) or paragraph.

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use crate::annotate::Note;
 use crate::link::{Archive, Article, Mention};
-use crate::parse::{Align, Block, BlockKind, Document, InlineKind};
+use crate::parse::{Align, Block, BlockKind, BodyParts, InlineKind};
 
 use super::highlight::Highlighter;
 use super::html::escape;
@@ -67,8 +67,8 @@ pub struct BodyOptions {
 pub struct BodyWriter<'a> {
     archive: &'a Archive,
     article: &'a Article,
-    /// The article's body text (decompressed by the caller, once for the page).
-    text: &'a str,
+    /// The article's body (unpacked by the caller, once for the page).
+    body: &'a BodyParts,
     options: BodyOptions,
     highlighter: &'a Highlighter,
     markdown: &'a MarkdownRenderer<'a>,
@@ -83,7 +83,7 @@ impl<'a> BodyWriter<'a> {
     pub fn new(
         archive: &'a Archive,
         article: &'a Article,
-        text: &'a str,
+        body: &'a BodyParts,
         options: BodyOptions,
         highlighter: &'a Highlighter,
         markdown: &'a MarkdownRenderer<'a>,
@@ -91,41 +91,40 @@ impl<'a> BodyWriter<'a> {
         Self {
             archive,
             article,
-            text,
+            body,
             options,
             highlighter,
             markdown,
             started: vec![false; article.annotated.notes.len() + 1],
             opened_anchors: std::collections::HashSet::new(),
-            out: String::with_capacity(text.len() * 2),
+            out: String::with_capacity(body.text.len() * 2),
         }
     }
 
     /// The whole body.
     pub fn render(mut self) -> String {
-        let document = &self.article.annotated.document;
+        let parts = self.body;
         let mut index = 0;
-        while index < document.blocks.len() {
-            index = self.container(document, index);
+        while index < parts.blocks.len() {
+            index = self.container(parts, index);
         }
-        self.footnotes(document);
+        self.footnotes(parts);
         self.out
     }
 
     /// Writes the block at `index` with any container it opens (list, table, block
     /// quote) and returns the index of the next block to write.
-    fn container(&mut self, document: &'a Document, index: usize) -> usize {
-        let block = &document.blocks[index];
+    fn container(&mut self, parts: &'a BodyParts, index: usize) -> usize {
+        let block = &parts.blocks[index];
         match &block.kind {
-            BlockKind::ListItem { .. } => self.list(document, index),
-            BlockKind::TableCell { table, .. } => self.table(document, index, *table),
+            BlockKind::ListItem { .. } => self.list(parts, index),
+            BlockKind::TableCell { table, .. } => self.table(parts, index, *table),
             BlockKind::BlockQuote => {
                 self.out.push_str("<blockquote>\n");
                 let mut next = index;
-                while next < document.blocks.len()
-                    && document.blocks[next].kind == BlockKind::BlockQuote
+                while next < parts.blocks.len() && parts.blocks[next].kind == BlockKind::BlockQuote
                 {
-                    self.simple_block(&document.blocks[next], "p", "");
+                    self.simple_block(&parts.blocks[next], "p", "");
                     next += 1;
                 }
                 self.out.push_str("</blockquote>\n");
@@ -172,15 +171,15 @@ impl<'a> BodyWriter<'a> {
         self.sidenotes(&ended);
     }
 
-    fn list(&mut self, document: &'a Document, index: usize) -> usize {
+    fn list(&mut self, parts: &'a BodyParts, index: usize) -> usize {
         // Open and close lists as the depth changes; items nest inside the item above.
         let mut open: Vec<(u8, bool)> = Vec::new();
         let mut next = index;
-        let BlockKind::ListItem { list: list_id, .. } = document.blocks[index].kind else {
+        let BlockKind::ListItem { list: list_id, .. } = parts.blocks[index].kind else {
             return index + 1;
         };
         let mut pending_sidenotes: Vec<usize> = Vec::new();
-        while let Some(block) = document.blocks.get(next) {
+        while let Some(block) = parts.blocks.get(next) {
             let BlockKind::ListItem {
                 list,
                 ordered,
@@ -227,13 +226,13 @@ impl<'a> BodyWriter<'a> {
         next
     }
 
-    fn table(&mut self, document: &'a Document, index: usize, table_id: u32) -> usize {
+    fn table(&mut self, parts: &'a BodyParts, index: usize, table_id: u32) -> usize {
         self.out.push_str("<div class=\"table-wrap\"><table>\n");
         let mut next = index;
         let mut row = None;
         let mut in_body = false;
         let mut ended = Vec::new();
-        while let Some(block) = document.blocks.get(next) {
+        while let Some(block) = parts.blocks.get(next) {
             let BlockKind::TableCell {
                 table,
                 row: cell_row,
@@ -284,8 +283,8 @@ impl<'a> BodyWriter<'a> {
         next
     }
 
-    fn footnotes(&mut self, document: &'a Document) {
-        let notes: Vec<&Block> = document
+    fn footnotes(&mut self, parts: &'a BodyParts) {
+        let notes: Vec<&Block> = parts
             .blocks
             .iter()
             .filter(|b| matches!(b.kind, BlockKind::Footnote { .. }))
@@ -308,7 +307,7 @@ impl<'a> BodyWriter<'a> {
     }
 
     fn code(&mut self, block: &Block, language: Option<&str>) {
-        let code = &self.text[block.range.clone()];
+        let code = &self.body.text[block.range.clone()];
         let highlighted = self.highlighter.highlight(code, language);
         match language {
             Some(lang) => {
@@ -415,7 +414,7 @@ impl<'a> BodyWriter<'a> {
     /// Writes a block's text with its spans; returns the numbers of notes that end in
     /// this block (their sidenotes follow the block).
     fn inline_content(&mut self, block: &'a Block) -> Vec<usize> {
-        let text = self.text;
+        let text = self.body.text.as_str();
         let spans = self.spans(block);
         let mut boundaries: Vec<usize> = vec![block.range.start, block.range.end];
         for span in &spans {

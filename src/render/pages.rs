@@ -490,8 +490,9 @@ fn article_page(
     let article = &archive.articles[index];
     let annotated = &article.annotated;
     let document = &annotated.document;
-    // Decompressed once for the page, its body, notes, exports and text.txt.
-    let text = document.text();
+    // Unpacked once for the page, its body, notes, exports and text.txt.
+    let body = document.body();
+    let text = body.text.as_str();
     let options = BodyOptions {
         link_mentions: archive.config.links.mentions != MentionLinks::None,
         first_mention_per_block: archive.config.links.mentions == MentionLinks::First,
@@ -499,7 +500,7 @@ fn article_page(
     let body_html = BodyWriter::new(
         archive,
         article,
-        &text,
+        &body,
         options,
         highlighter,
         views.markdown,
@@ -583,7 +584,7 @@ fn article_page(
                     "direction": if link.outgoing { "outgoing" } else { "incoming" } })
         })
         .collect();
-    let removed: Vec<serde_json::Value> = document
+    let removed: Vec<serde_json::Value> = body
         .removed
         .iter()
         .map(|r| json!({ "line": r.line, "text": r.text, "reason": r.reason.describe() }))
@@ -617,7 +618,7 @@ fn article_page(
             "entity_groups": entity_groups,
             "related": related,
             "see_also": see_also,
-            "jsonld": export::news_article_jsonld(views, index, &text),
+            "jsonld": export::news_article_jsonld(views, index, text),
             "text_url": views.url(&format!("{path}text.txt")),
             "annotations_url": views.url(&format!("{path}annotations.jsonld")),
         }
@@ -629,7 +630,7 @@ fn article_page(
         },
         OutputFile {
             path: format!("{path}annotations.jsonld"),
-            contents: export::annotation_collection(views, index, &text).into_bytes(),
+            contents: export::annotation_collection(views, index, text).into_bytes(),
         },
     ];
     (
