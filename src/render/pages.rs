@@ -706,12 +706,6 @@ fn entity_index_page(views: &Views<'_>, lists: &Lists<'_>, kind: EntityKind) -> 
     )
 }
 
-pub(super) fn distinct_articles(mentions: &[(usize, usize)]) -> Vec<usize> {
-    let mut articles: Vec<usize> = mentions.iter().map(|(a, _)| *a).collect();
-    articles.dedup();
-    articles
-}
-
 /// An entity's pages: its mentions in context, grouped by article, `per_page` articles
 /// a page (`/people/<id>/`, then `/people/<id>/page/2/`…), each page with the entity's
 /// header and panels. One page for every mention made the most-mentioned person of the
@@ -721,24 +715,20 @@ fn entity_pages(pages: &Pages<'_>, e: usize) -> Vec<Result<OutputFile, Report>> 
     let views = &pages.views;
     let lists = &pages.lists;
     let archive = views.archive;
-    // `by_entity` lists an entity's mentions in article order, so each article's
-    // mentions are one run (filtering all of them per article was quadratic: the
-    // most-mentioned person of the 100,000-article benchmark archive is in 4,666
-    // articles, about 24,000 times).
-    let runs: Vec<&[(usize, usize)]> = lists.by_entity[e].chunk_by(|x, y| x.0 == y.0).collect();
-    let header = entity_header(views, e, lists, &runs);
+    let articles = &lists.entity_articles[e];
+    let header = entity_header(views, e, lists, articles);
     let per_page = archive.config.lists.per_page.max(1);
     let base = views.entity_path(e);
-    let page_total = page_count(runs.len(), per_page);
+    let page_total = page_count(articles.len(), per_page);
     let mut files = Vec::with_capacity(page_total);
     for n in 1..=page_total {
         let first = (n - 1) * per_page;
-        let chunk = runs
-            .get(first..(first + per_page).min(runs.len()))
+        let chunk = articles
+            .get(first..(first + per_page).min(articles.len()))
             .unwrap_or(&[]);
         let mut context = header.context.clone();
-        context["mentions"] = mention_groups(views, chunk);
-        context["pagination"] = pagination(views, &base, n, runs.len());
+        context["mentions"] = mention_groups(views, e, chunk);
+        context["pagination"] = pagination(views, &base, n, articles.len());
         let title = if n == 1 {
             header.title.clone()
         } else {
@@ -768,14 +758,14 @@ fn entity_header(
     views: &Views<'_>,
     e: usize,
     lists: &Lists<'_>,
-    runs: &[&[(usize, usize)]],
+    articles: &[usize],
 ) -> EntityHeader {
     let archive = views.archive;
     let entity = &archive.registry.entities[e];
     let mut source_counts: BTreeMap<usize, usize> = BTreeMap::new();
     let mut cooccurring: BTreeMap<usize, usize> = BTreeMap::new();
-    for run in runs {
-        let article = &archive.articles[run[0].0];
+    for &a in articles {
+        let article = &archive.articles[a];
         if let Some(s) = article.source {
             *source_counts.entry(s).or_insert(0) += 1;
         }
@@ -834,20 +824,22 @@ fn entity_header(
     }
 }
 
-/// One page's mention groups: per article, each of its mentions in its sentence.
-fn mention_groups(views: &Views<'_>, runs: &[&[(usize, usize)]]) -> serde_json::Value {
+/// One page's mention groups: per article, each of its mentions of entity `e` in its
+/// sentence.
+fn mention_groups(views: &Views<'_>, e: usize, articles: &[usize]) -> serde_json::Value {
     let archive = views.archive;
-    let groups: Vec<serde_json::Value> = runs
+    let groups: Vec<serde_json::Value> = articles
         .iter()
-        .map(|run| {
-            let article = &archive.articles[run[0].0];
+        .map(|&a| {
+            let article = &archive.articles[a];
             // Once per article, not per mention: a popular entity has thousands.
             let article_url = views.url(&article.path());
             let text = article.annotated.document.text();
-            let contexts: Vec<serde_json::Value> = run
+            let contexts: Vec<serde_json::Value> = article
+                .mentions
                 .iter()
-                .map(|(_, m)| {
-                    let mention = &article.mentions[*m];
+                .filter(|mention| mention.entity == e)
+                .map(|mention| {
                     let (before, text, after) = sentence_context(&text, &mention.range);
                     json!({ "before": before, "text": text, "after": after, "url": format!("{article_url}#{}", mention.anchor(&archive.registry)) })
                 })

@@ -109,7 +109,7 @@ fn write_freeing_every<E>(
 }
 
 /// Documents gathered between two frees of article bodies in [`write_search_files_last`].
-const FREE_STEP: usize = 4096;
+const FREE_STEP: usize = 1024;
 
 /// Every record of the archive, cut into words.
 fn gather(archive: &Archive) -> index::Collected {
