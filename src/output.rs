@@ -16,7 +16,6 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-
 use crate::diagnostics::{Diagnostic, Report};
 use crate::render::{OutputFile, Sink};
 

@@ -31,20 +31,35 @@ use crate::parse::{BlockKind, Document};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mention {
     pub range: Range<usize>,
-    /// Index into [`Registry::entities`].
-    pub entity: usize,
+    /// Index into [`Registry::entities`] ([`Mention::entity`]). Four bytes, not
+    /// eight: an archive of 100,000 articles holds millions of mentions.
+    entity: u32,
     /// This is the entity's n-th mention in the article (from 1). It names the
     /// mention's anchor on the article page: see [`Mention::anchor`].
     pub ordinal: u32,
 }
 
 impl Mention {
+    pub fn new(range: Range<usize>, entity: usize, ordinal: u32) -> Self {
+        Self {
+            range,
+            // A registry of four billion entities would not fit in memory.
+            entity: u32::try_from(entity).unwrap_or(u32::MAX),
+            ordinal,
+        }
+    }
+
+    /// Index into [`Registry::entities`].
+    pub fn entity(&self) -> usize {
+        self.entity as usize
+    }
+
     /// Stable anchor id within the article page: `m-<entity id>-<n>`. Made when a page
     /// needs it rather than stored: a large archive holds millions of mentions.
     pub fn anchor(&self, registry: &Registry) -> String {
         let entity_id = registry
             .entities
-            .get(self.entity)
+            .get(self.entity())
             .map_or("", |e| e.id.as_str());
         format!("m-{entity_id}-{}", self.ordinal)
     }
@@ -143,7 +158,7 @@ impl Archive {
         let mut by_entity = vec![Vec::new(); self.registry.entities.len()];
         for (a, article) in self.articles.iter().enumerate() {
             for (m, mention) in article.mentions.iter().enumerate() {
-                by_entity[mention.entity].push((a, m));
+                by_entity[mention.entity()].push((a, m));
             }
         }
         by_entity
@@ -588,11 +603,7 @@ fn find_mentions(
         .into_iter()
         .map(|(range, entity)| {
             seen[entity] += 1;
-            Mention {
-                range,
-                entity,
-                ordinal: seen[entity],
-            }
+            Mention::new(range, entity, seen[entity])
         })
         .collect()
 }

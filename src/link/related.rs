@@ -110,7 +110,11 @@ fn rank_one(
 
 /// The distinct entities an article mentions, sorted: all that ranking looks at.
 pub fn distinct_entities(article: &Article) -> Vec<usize> {
-    let mut entities: Vec<usize> = article.mentions.iter().map(|m| m.entity).collect();
+    let mut entities: Vec<usize> = article
+        .mentions
+        .iter()
+        .map(super::Mention::entity)
+        .collect();
     entities.sort_unstable();
     entities.dedup();
     entities

@@ -384,11 +384,12 @@ impl<'a> BodyWriter<'a> {
             let inside_link = links
                 .iter()
                 .any(|l| l.start < mention.range.end && mention.range.start < l.end);
-            let repeated = self.options.first_mention_per_block && linked.contains(&mention.entity);
+            let repeated =
+                self.options.first_mention_per_block && linked.contains(&mention.entity());
             let element = if !self.options.link_mentions || inside_link || repeated {
                 Element::MentionSpot(mention)
             } else {
-                linked.push(mention.entity);
+                linked.push(mention.entity());
                 Element::Mention(mention)
             };
             spans.push(Span {
@@ -582,7 +583,7 @@ impl<'a> BodyWriter<'a> {
             }
             Element::Mention(mention) => {
                 let id = self.first_piece_id(&mention.anchor(&self.archive.registry));
-                let entity = &self.archive.registry.entities[mention.entity];
+                let entity = &self.archive.registry.entities[mention.entity()];
                 let _ = write!(
                     self.out,
                     "<a class=\"mention mention-{}\" href=\"{}\"{}>",

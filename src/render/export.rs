@@ -139,11 +139,11 @@ pub fn annotation_collection(views: &Views<'_>, index: usize, text: &str) -> Str
         });
     }
     for mention in &article.mentions {
-        let entity = &archive.registry.entities[mention.entity];
+        let entity = &archive.registry.entities[mention.entity()];
         let mut body = vec![Body::specific(
             archive
                 .config
-                .absolute_url(&views.entity_path(mention.entity)),
+                .absolute_url(&views.entity_path(mention.entity())),
             "identifying",
         )];
         if let Some(q) = &entity.wikidata {

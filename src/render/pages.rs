@@ -838,7 +838,7 @@ fn mention_groups(views: &Views<'_>, e: usize, articles: &[usize]) -> serde_json
             let contexts: Vec<serde_json::Value> = article
                 .mentions
                 .iter()
-                .filter(|mention| mention.entity == e)
+                .filter(|mention| mention.entity() == e)
                 .map(|mention| {
                     let (before, text, after) = sentence_context(&text, &mention.range);
                     json!({ "before": before, "text": text, "after": after, "url": format!("{article_url}#{}", mention.anchor(&archive.registry)) })

@@ -235,7 +235,7 @@ impl ArticlePrints {
                 tag.get_ref().hash(h);
             }
             for mention in &article.mentions {
-                mention.entity.hash(h);
+                mention.entity().hash(h);
             }
             for note in &annotated.notes {
                 note.kind.hash(h);
@@ -245,7 +245,7 @@ impl ArticlePrints {
             heading.hash(h);
             annotated.document.text().hash(h);
             for mention in &article.mentions {
-                (&mention.range, mention.entity, mention.ordinal).hash(h);
+                (&mention.range, mention.entity(), mention.ordinal).hash(h);
             }
         });
         let full = finish(&|h| {

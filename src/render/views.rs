@@ -180,7 +180,7 @@ impl Views<'_> {
 pub fn mention_counts(article: &Article) -> std::collections::BTreeMap<usize, usize> {
     let mut counts = std::collections::BTreeMap::new();
     for mention in &article.mentions {
-        *counts.entry(mention.entity).or_insert(0) += 1;
+        *counts.entry(mention.entity()).or_insert(0) += 1;
     }
     counts
 }
