@@ -385,6 +385,21 @@ pub fn relative(root: &Path, path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// Each article's id, text and annotation text.
+    fn pairs(project: &Project) -> Vec<(&str, &str, Option<&str>)> {
+        project
+            .articles
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_str(),
+                    a.source.text.as_str(),
+                    a.annotation.as_ref().map(|t| t.text.as_str()),
+                )
+            })
+            .collect()
+    }
+
     #[test]
     fn annotations_pair_with_the_article_of_their_stem() {
         let root = tempfile::tempdir().expect("temp dir");
@@ -405,17 +420,7 @@ mod tests {
             fs::write(seeds.join(name), text).expect("write");
         }
         let project = load_project(root.path()).expect("loads");
-        let paired: Vec<(&str, &str, Option<&str>)> = project
-            .articles
-            .iter()
-            .map(|a| {
-                (
-                    a.id.as_str(),
-                    a.source.text.as_str(),
-                    a.annotation.as_ref().map(|t| t.text.as_str()),
-                )
-            })
-            .collect();
+        let paired = pairs(&project);
         // Of two articles with one stem, the first in name order (a.md) gets the
         // annotation, as before loading found it by bisection.
         assert_eq!(
@@ -452,17 +457,7 @@ mod tests {
         }
         let mut project = load_project_with(root.path(), ArticleTexts::Defer).expect("loads");
         // Listed, paired, not read; registries and orphans are read now.
-        let listed: Vec<(&str, &str, Option<&str>)> = project
-            .articles
-            .iter()
-            .map(|a| {
-                (
-                    a.id.as_str(),
-                    a.source.text.as_str(),
-                    a.annotation.as_ref().map(|t| t.text.as_str()),
-                )
-            })
-            .collect();
+        let listed = pairs(&project);
         assert_eq!(listed, [("a", "", Some("")), ("b", "", Some(""))]);
         assert_eq!(project.orphan_annotations[0].text, "# orphan");
         assert_eq!(
