@@ -345,40 +345,17 @@ impl Document {
         }
     }
 
-    /// The text of a document not packed, borrowed (the parsers' tests).
+    /// The body of a document not packed, borrowed (the parsers' tests).
     #[cfg(test)]
-    pub fn plain_text(&self) -> &str {
-        assert!(
-            self.body.packed.is_none(),
-            "plain_text of a packed document"
-        );
-        &self.body.plain.text
-    }
-
-    /// The removed lines of a document not packed, borrowed (the parsers' tests).
-    #[cfg(test)]
-    pub fn plain_removed(&self) -> &[RemovedLine] {
-        assert!(
-            self.body.packed.is_none(),
-            "plain_removed of a packed document"
-        );
-        &self.body.plain.removed
-    }
-
-    /// The blocks of a document not packed, borrowed (the parsers' tests).
-    #[cfg(test)]
-    pub fn plain_blocks(&self) -> &[Block] {
-        assert!(
-            self.body.packed.is_none(),
-            "plain_blocks of a packed document"
-        );
-        &self.body.plain.blocks
+    pub fn plain(&self) -> &BodyParts {
+        assert!(self.body.packed.is_none(), "plain() of a packed document");
+        &self.body.plain
     }
 
     /// The text of a block, of a document not packed (the parsers' tests).
     #[cfg(test)]
     pub fn block_text(&self, block: &Block) -> &str {
-        &self.plain_text()[block.range.clone()]
+        &self.plain().text[block.range.clone()]
     }
 }
 

@@ -14,33 +14,34 @@ fn drop(entries: &[&str]) -> ParseOverrides {
 }
 
 fn texts(doc: &Document) -> Vec<&str> {
-    doc.plain_blocks()
+    doc.plain()
+        .blocks
         .iter()
         .map(|b| doc.block_text(b))
         .collect()
 }
 
 fn slice<'d>(doc: &'d Document, inline: &Inline) -> &'d str {
-    &doc.plain_text()[inline.range.clone()]
+    &doc.plain().text[inline.range.clone()]
 }
 
 /// Every range is valid; blocks are separated by "\n\n"; inlines lie inside their
 /// block, are sorted (start asc, longer first) and properly nested.
 fn assert_consistent(doc: &Document) {
     let mut end = 0;
-    for (i, block) in doc.plain_blocks().iter().enumerate() {
+    for (i, block) in doc.plain().blocks.iter().enumerate() {
         let expected_start = if i == 0 { 0 } else { end + 2 };
         assert_eq!(block.range.start, expected_start, "block {i}");
-        assert!(doc.plain_text().get(block.range.clone()).is_some());
+        assert!(doc.plain().text.get(block.range.clone()).is_some());
         if i > 0 {
-            assert_eq!(&doc.plain_text()[end..block.range.start], "\n\n");
+            assert_eq!(&doc.plain().text[end..block.range.start], "\n\n");
         }
         end = block.range.end;
         for inline in &block.inlines {
             assert!(block.range.start <= inline.range.start);
             assert!(inline.range.start <= inline.range.end);
             assert!(inline.range.end <= block.range.end);
-            assert!(doc.plain_text().get(inline.range.clone()).is_some());
+            assert!(doc.plain().text.get(inline.range.clone()).is_some());
         }
         for pair in block.inlines.windows(2) {
             let (a, b) = (&pair[0].range, &pair[1].range);
@@ -59,7 +60,7 @@ fn assert_consistent(doc: &Document) {
             }
         }
     }
-    assert_eq!(end, doc.plain_text().len());
+    assert_eq!(end, doc.plain().text.len());
 }
 
 #[test]
@@ -67,10 +68,10 @@ fn title_is_the_first_h1_and_not_in_the_text() {
     let doc = parse("# The *Title*\n\nFirst paragraph.\n\n# Second h1\n\n## Sub\n\n###### Six\n");
     assert_eq!(doc.title.as_deref(), Some("The Title"));
     assert_eq!(texts(&doc), ["First paragraph.", "Second h1", "Sub", "Six"]);
-    assert_eq!(doc.plain_blocks()[0].source_line, 3);
-    assert_eq!(doc.plain_blocks()[1].kind, BlockKind::Heading { level: 2 });
-    assert_eq!(doc.plain_blocks()[2].kind, BlockKind::Heading { level: 2 });
-    assert_eq!(doc.plain_blocks()[3].kind, BlockKind::Heading { level: 6 });
+    assert_eq!(doc.plain().blocks[0].source_line, 3);
+    assert_eq!(doc.plain().blocks[1].kind, BlockKind::Heading { level: 2 });
+    assert_eq!(doc.plain().blocks[2].kind, BlockKind::Heading { level: 2 });
+    assert_eq!(doc.plain().blocks[3].kind, BlockKind::Heading { level: 6 });
     assert_consistent(&doc);
 }
 
@@ -78,14 +79,14 @@ fn title_is_the_first_h1_and_not_in_the_text() {
 fn no_h1_means_no_title() {
     let doc = parse("## Only a subheading\n\nText.\n");
     assert_eq!(doc.title, None);
-    assert_eq!(doc.plain_blocks().len(), 2);
+    assert_eq!(doc.plain().blocks.len(), 2);
 }
 
 #[test]
 fn nested_emphasis_inside_link() {
     let doc = parse("Go to [the **bold *and em* part** here](https://example.org \"Ex\") now.");
-    assert_eq!(doc.plain_text(), "Go to the bold and em part here now.");
-    let inlines = &doc.plain_blocks()[0].inlines;
+    assert_eq!(doc.plain().text, "Go to the bold and em part here now.");
+    let inlines = &doc.plain().blocks[0].inlines;
     assert_eq!(inlines.len(), 3);
     assert_eq!(
         inlines[0].kind,
@@ -105,14 +106,14 @@ fn nested_emphasis_inside_link() {
 #[test]
 fn equal_ranges_keep_outer_first() {
     let doc = parse("***both***");
-    let kinds: Vec<&InlineKind> = doc.plain_blocks()[0]
+    let kinds: Vec<&InlineKind> = doc.plain().blocks[0]
         .inlines
         .iter()
         .map(|i| &i.kind)
         .collect();
-    assert_eq!(doc.plain_text(), "both");
+    assert_eq!(doc.plain().text, "both");
     assert_eq!(kinds.len(), 2);
-    assert!(doc.plain_blocks()[0]
+    assert!(doc.plain().blocks[0]
         .inlines
         .iter()
         .all(|i| i.range == (0..4)));
@@ -123,8 +124,8 @@ fn equal_ranges_keep_outer_first() {
 #[test]
 fn inline_code_strikethrough_and_image() {
     let doc = parse("Run `cargo test` and ~~not~~ this: ![a cat](cat.png \"Cat\")");
-    assert_eq!(doc.plain_text(), "Run cargo test and not this: a cat");
-    let inlines = &doc.plain_blocks()[0].inlines;
+    assert_eq!(doc.plain().text, "Run cargo test and not this: a cat");
+    let inlines = &doc.plain().blocks[0].inlines;
     assert_eq!(inlines[0].kind, InlineKind::Code);
     assert_eq!(slice(&doc, &inlines[0]), "cargo test");
     assert_eq!(inlines[1].kind, InlineKind::Strikethrough);
@@ -144,27 +145,27 @@ fn inline_code_strikethrough_and_image() {
 fn code_block_language_and_verbatim_text() {
     let doc = parse("Intro.\n\n```rust title=x\nfn main() {\n    *x = 1; // <b>\n}\n```\n\n    indented\n    code\n");
     assert_eq!(
-        doc.plain_blocks()[1].kind,
+        doc.plain().blocks[1].kind,
         BlockKind::Code {
             language: Some("rust".into())
         }
     );
     assert_eq!(
-        doc.block_text(&doc.plain_blocks()[1]),
+        doc.block_text(&doc.plain().blocks[1]),
         "fn main() {\n    *x = 1; // <b>\n}"
     );
-    assert_eq!(doc.plain_blocks()[1].source_line, 3);
+    assert_eq!(doc.plain().blocks[1].source_line, 3);
     assert_eq!(
-        doc.plain_blocks()[2].kind,
+        doc.plain().blocks[2].kind,
         BlockKind::Code { language: None }
     );
-    assert_eq!(doc.block_text(&doc.plain_blocks()[2]), "indented\ncode");
+    assert_eq!(doc.block_text(&doc.plain().blocks[2]), "indented\ncode");
     let doc = parse("```\n```\n");
     assert_eq!(
-        doc.plain_blocks()[0].kind,
+        doc.plain().blocks[0].kind,
         BlockKind::Code { language: None }
     );
-    assert_eq!(doc.plain_text(), "");
+    assert_eq!(doc.plain().text, "");
     assert_consistent(&doc);
 }
 
@@ -172,7 +173,8 @@ fn code_block_language_and_verbatim_text() {
 fn tables_become_cells() {
     let doc = parse("| Name | Age |\n|:-----|----:|\n| Ann | 30 |\n| **Bo** | |\n");
     let cells: Vec<(&str, &BlockKind)> = doc
-        .plain_blocks()
+        .plain()
+        .blocks
         .iter()
         .map(|b| (doc.block_text(b), &b.kind))
         .collect();
@@ -189,11 +191,11 @@ fn tables_become_cells() {
     assert_eq!(cells[3], ("30", &cell(1, false, Align::Right)));
     assert_eq!(cells[4], ("Bo", &cell(2, false, Align::Left)));
     assert_eq!(cells[5], ("", &cell(2, false, Align::Right)));
-    assert_eq!(doc.plain_blocks()[4].inlines[0].kind, InlineKind::Strong);
-    assert_eq!(doc.plain_blocks()[4].source_line, 4);
+    assert_eq!(doc.plain().blocks[4].inlines[0].kind, InlineKind::Strong);
+    assert_eq!(doc.plain().blocks[4].source_line, 4);
     let two = parse("| a |\n|---|\n| b |\n\n| c |\n|:-:|\n| d |\n");
     assert!(matches!(
-        two.plain_blocks()[2].kind,
+        two.plain().blocks[2].kind,
         BlockKind::TableCell {
             table: 1,
             align: Align::Center,
@@ -207,7 +209,7 @@ fn tables_become_cells() {
 fn footnotes() {
     let doc = parse("Claim.[^src] More.\n\n[^src]: The *source*, page 4.\n");
     assert_eq!(texts(&doc), ["Claim. More.", "The source, page 4."]);
-    let reference = &doc.plain_blocks()[0].inlines[0];
+    let reference = &doc.plain().blocks[0].inlines[0];
     assert_eq!(
         reference.kind,
         InlineKind::FootnoteRef {
@@ -216,12 +218,12 @@ fn footnotes() {
     );
     assert_eq!(reference.range, 6..6);
     assert_eq!(
-        doc.plain_blocks()[1].kind,
+        doc.plain().blocks[1].kind,
         BlockKind::Footnote {
             label: "src".into()
         }
     );
-    assert_eq!(doc.plain_blocks()[1].source_line, 3);
+    assert_eq!(doc.plain().blocks[1].source_line, 3);
     assert_consistent(&doc);
 }
 
@@ -238,7 +240,7 @@ fn lists_with_depth_tight_and_loose() {
         start,
         depth,
     };
-    let kinds: Vec<&BlockKind> = doc.plain_blocks().iter().map(|b| &b.kind).collect();
+    let kinds: Vec<&BlockKind> = doc.plain().blocks.iter().map(|b| &b.kind).collect();
     assert_eq!(
         kinds,
         [
@@ -251,7 +253,7 @@ fn lists_with_depth_tight_and_loose() {
             &item(2, true, Some(3), 0),
         ]
     );
-    let lines: Vec<usize> = doc.plain_blocks().iter().map(|b| b.source_line).collect();
+    let lines: Vec<usize> = doc.plain().blocks.iter().map(|b| b.source_line).collect();
     assert_eq!(lines, [1, 2, 3, 4, 5, 7, 9]);
     assert_consistent(&doc);
 }
@@ -260,7 +262,7 @@ fn lists_with_depth_tight_and_loose() {
 fn block_quotes_and_nested_containers() {
     let doc =
         parse("> Quoted *one*.\n>\n> Quoted two.\n>\n> - listed in quote\n\n- > quoted in list\n");
-    let kinds: Vec<&BlockKind> = doc.plain_blocks().iter().map(|b| &b.kind).collect();
+    let kinds: Vec<&BlockKind> = doc.plain().blocks.iter().map(|b| &b.kind).collect();
     assert_eq!(
         texts(&doc),
         [
@@ -280,8 +282,8 @@ fn block_quotes_and_nested_containers() {
 #[test]
 fn hard_and_soft_breaks() {
     let doc = parse("line one  \nline two\\\nline three\nline four");
-    assert_eq!(doc.plain_text(), "line one\nline two\nline three line four");
-    let breaks: Vec<&Inline> = doc.plain_blocks()[0].inlines.iter().collect();
+    assert_eq!(doc.plain().text, "line one\nline two\nline three line four");
+    let breaks: Vec<&Inline> = doc.plain().blocks[0].inlines.iter().collect();
     assert_eq!(breaks.len(), 2);
     assert!(breaks.iter().all(|b| b.kind == InlineKind::LineBreak));
     assert_eq!(slice(&doc, breaks[0]), "\n");
@@ -300,25 +302,25 @@ fn raw_html_is_kept_as_text() {
             "After."
         ]
     );
-    assert_eq!(doc.plain_blocks()[1].kind, BlockKind::Paragraph);
-    assert_eq!(doc.plain_blocks()[1].source_line, 3);
+    assert_eq!(doc.plain().blocks[1].kind, BlockKind::Paragraph);
+    assert_eq!(doc.plain().blocks[1].source_line, 3);
     assert_consistent(&doc);
 }
 
 #[test]
 fn rules_have_empty_ranges() {
     let doc = parse("Before.\n\n---\n\nAfter.");
-    assert_eq!(doc.plain_blocks()[1].kind, BlockKind::Rule);
-    assert!(doc.plain_blocks()[1].range.is_empty());
-    assert_eq!(doc.plain_blocks()[1].source_line, 3);
-    assert_eq!(doc.plain_text(), "Before.\n\n\n\nAfter.");
+    assert_eq!(doc.plain().blocks[1].kind, BlockKind::Rule);
+    assert!(doc.plain().blocks[1].range.is_empty());
+    assert_eq!(doc.plain().blocks[1].source_line, 3);
+    assert_eq!(doc.plain().text, "Before.\n\n\n\nAfter.");
     assert_consistent(&doc);
 }
 
 #[test]
 fn smart_punctuation_is_off() {
     let doc = parse("He said \"don't\" -- and left...");
-    assert_eq!(doc.plain_text(), "He said \"don't\" -- and left...");
+    assert_eq!(doc.plain().text, "He said \"don't\" -- and left...");
 }
 
 #[test]
@@ -328,7 +330,7 @@ fn byline_after_title() {
     assert_eq!(texts(&doc), ["By the end of the day, it was over."]);
     let doc = parse("# Title\n\nBy the end of the day, it was over.\n");
     assert_eq!(doc.byline, None);
-    assert_eq!(doc.plain_blocks().len(), 1);
+    assert_eq!(doc.plain().blocks.len(), 1);
 }
 
 #[test]
@@ -338,7 +340,8 @@ fn drop_override_removes_whole_blocks() {
     let doc = parse_markdown(source, &overrides);
     assert_eq!(texts(&doc), ["Keep me.", "item kept"]);
     let removed: Vec<(usize, &str, RemovalReason)> = doc
-        .plain_removed()
+        .plain()
+        .removed
         .iter()
         .map(|r| (r.line, r.text.as_str(), r.reason))
         .collect();
@@ -373,8 +376,8 @@ fn source_lines_with_bom_and_crlf() {
     let doc = parse("\u{feff}# T\r\n\r\nOne\r\ntwo.\r\n\r\n```sh\r\nls\r\npwd\r\n```\r\n");
     assert_eq!(doc.title.as_deref(), Some("T"));
     assert_eq!(texts(&doc), ["One two.", "ls\npwd"]);
-    assert_eq!(doc.plain_blocks()[0].source_line, 3);
-    assert_eq!(doc.plain_blocks()[1].source_line, 6);
+    assert_eq!(doc.plain().blocks[0].source_line, 3);
+    assert_eq!(doc.plain().blocks[1].source_line, 6);
     assert_consistent(&doc);
 }
 

@@ -22,7 +22,8 @@ fn overrides(drop: &[&str], keep: &[&str]) -> ParseOverrides {
 }
 
 fn block_texts(doc: &Document) -> Vec<&str> {
-    doc.plain_blocks()
+    doc.plain()
+        .blocks
         .iter()
         .map(|b| doc.block_text(b))
         .collect()
@@ -30,14 +31,16 @@ fn block_texts(doc: &Document) -> Vec<&str> {
 
 /// The block that starts on a source line.
 fn block_at(doc: &Document, line: usize) -> &Block {
-    doc.plain_blocks()
+    doc.plain()
+        .blocks
         .iter()
         .find(|b| b.source_line == line)
         .unwrap_or_else(|| panic!("no block on line {line}"))
 }
 
 fn removed_at(doc: &Document, line: usize) -> Vec<RemovalReason> {
-    doc.plain_removed()
+    doc.plain()
+        .removed
         .iter()
         .filter(|r| r.line == line)
         .map(|r| r.reason)
@@ -47,9 +50,9 @@ fn removed_at(doc: &Document, line: usize) -> Vec<RemovalReason> {
 /// Ranges are exact: in order, non-overlapping, separated by "\n\n", covering the text.
 fn assert_consistent(doc: &Document) {
     let joined = block_texts(doc).join("\n\n");
-    assert_eq!(doc.plain_text(), joined);
+    assert_eq!(doc.plain().text, joined);
     let mut end = 0;
-    for (i, block) in doc.plain_blocks().iter().enumerate() {
+    for (i, block) in doc.plain().blocks.iter().enumerate() {
         let expected_start = if i == 0 { 0 } else { end + 2 };
         assert_eq!(block.range.start, expected_start);
         assert!(block.range.end >= block.range.start);
@@ -59,13 +62,13 @@ fn assert_consistent(doc: &Document) {
         assert_eq!(text, text.trim(), "blocks are trimmed");
         assert!(!text.is_empty());
     }
-    assert_eq!(end, doc.plain_text().len());
-    let lines: Vec<usize> = doc.plain_removed().iter().map(|r| r.line).collect();
+    assert_eq!(end, doc.plain().text.len());
+    let lines: Vec<usize> = doc.plain().removed.iter().map(|r| r.line).collect();
     assert!(
         lines.windows(2).all(|w| w[0] <= w[1]),
         "removed in source order"
     );
-    let blocks: Vec<usize> = doc.plain_blocks().iter().map(|b| b.source_line).collect();
+    let blocks: Vec<usize> = doc.plain().blocks.iter().map(|b| b.source_line).collect();
     assert!(
         blocks.windows(2).all(|w| w[0] < w[1]),
         "blocks in source order"
@@ -81,9 +84,10 @@ fn assert_nothing_lost(source: &str, doc: &Document) {
         if line.is_empty() {
             continue;
         }
-        let in_block = doc.plain_blocks().iter().any(|b| b.source_line == number);
+        let in_block = doc.plain().blocks.iter().any(|b| b.source_line == number);
         let removed = doc
-            .plain_removed()
+            .plain()
+            .removed
             .iter()
             .any(|r| r.line == number && r.text == line);
         let metadata = [&doc.title, &doc.byline, &doc.standfirst].iter().any(|m| {
@@ -132,7 +136,7 @@ fn seeds_have_no_furniture_in_the_text() {
         let doc = parse(source);
         for furniture in FURNITURE {
             assert!(
-                !doc.plain_text().contains(furniture),
+                !doc.plain().text.contains(furniture),
                 "{furniture:?} left in text"
             );
         }
@@ -173,22 +177,26 @@ fn seed_000_friday_interview() {
     assert!(doc
         .block_text(first)
         .starts_with("He was paid about 360,000 yen a month"));
-    assert_eq!(doc.plain_blocks()[0].source_line, 5);
+    assert_eq!(doc.plain().blocks[0].source_line, 5);
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("World War III would not be resigned."));
-    assert!(doc.plain_text().contains("Without knowing where the justice of war lies, the number of casualties continues to increase."));
+    assert!(doc.plain().text.contains("Without knowing where the justice of war lies, the number of casualties continues to increase."));
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("A photograph of the battlefield."));
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("Russia’s military invasion of Ukraine began on February 24, 2010."));
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("We had to creep 500 meters to the fortress"));
     assert_eq!(
-        doc.block_text(doc.plain_blocks().last().unwrap()),
+        doc.block_text(doc.plain().blocks.last().unwrap()),
         "From the May 3, 2024 issue of FRIDAY"
     );
 }
@@ -197,9 +205,10 @@ fn seed_000_friday_interview() {
 fn seed_000_repeated_sentence_removed_once() {
     let doc = parse(SEED_000);
     let sentence = "The remuneration for a foreign volunteer soldier like us is 220,000 rubles a month, which is about 360,000 Japanese yen.";
-    assert_eq!(doc.plain_text().matches(sentence).count(), 1);
+    assert_eq!(doc.plain().text.matches(sentence).count(), 1);
     let dup: Vec<&RemovedLine> = doc
-        .plain_removed()
+        .plain()
+        .removed
         .iter()
         .filter(|r| r.reason == RemovalReason::Duplicate)
         .collect();
@@ -231,9 +240,9 @@ fn seed_001_rt_article() {
     );
     assert_eq!(doc.byline, None);
     assert_eq!(removed_at(&doc, 14), [RemovalReason::Comments]);
-    assert_eq!(doc.plain_removed().len(), 1);
+    assert_eq!(doc.plain().removed.len(), 1);
     assert!(doc
-        .block_text(&doc.plain_blocks()[0])
+        .block_text(&doc.plain().blocks[0])
         .starts_with("Moscow should not be blamed for the conflict in Ukraine"));
     let quote = block_at(&doc, 7);
     assert_eq!(quote.kind, BlockKind::Paragraph);
@@ -242,37 +251,39 @@ fn seed_001_rt_article() {
         "I wanted to show the US that there is a Japanese man who is on Russia’s side."
     );
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("I feel pity for the Japanese government. It is very obedient."));
     assert!(doc
-        .block_text(doc.plain_blocks().last().unwrap())
+        .block_text(doc.plain().blocks.last().unwrap())
         .ends_with("That is a trait that the Japanese have lost, we used to have it but now it is all gone,” he said."));
-    assert_eq!(doc.plain_blocks().len(), 11);
+    assert_eq!(doc.plain().blocks.len(), 11);
 }
 
 #[test]
 fn seed_002_asahi_article() {
     let doc = parse(SEED_002);
     assert_eq!(doc.title, None, "the first line is a caption");
-    assert!(doc.plain_removed().is_empty());
-    assert_eq!(doc.plain_blocks()[0].kind, BlockKind::Caption);
-    assert_eq!(doc.plain_blocks()[0].source_line, 1);
+    assert!(doc.plain().removed.is_empty());
+    assert_eq!(doc.plain().blocks[0].kind, BlockKind::Caption);
+    assert_eq!(doc.plain().blocks[0].source_line, 1);
     assert!(doc
-        .block_text(&doc.plain_blocks()[1])
+        .block_text(&doc.plain().blocks[1])
         .starts_with("A Japanese man who is determined to fight for Ukraine"));
     // The no-break space inside the paragraph is kept as is.
-    assert!(doc.plain_text().contains(
+    assert!(doc.plain().text.contains(
         "where he either exercised or rested.\u{a0}He had a shower once every four days."
     ));
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("His time in Izium followed repetitive routine."));
     assert_eq!(
-        doc.block_text(doc.plain_blocks().last().unwrap()),
+        doc.block_text(doc.plain().blocks.last().unwrap()),
         "Some have apparently set up social media accounts to describe their experiences in the front lines of the war."
     );
-    assert_eq!(doc.plain_blocks().last().unwrap().source_line, 51);
-    assert!(doc.plain_blocks()[1..]
+    assert_eq!(doc.plain().blocks.last().unwrap().source_line, 51);
+    assert!(doc.plain().blocks[1..]
         .iter()
         .all(|b| b.kind == BlockKind::Paragraph));
 }
@@ -293,7 +304,8 @@ fn seed_003_sankei_article() {
         assert_eq!(doc.block_text(block), heading);
     }
     let headings = doc
-        .plain_blocks()
+        .plain()
+        .blocks
         .iter()
         .filter(|b| matches!(b.kind, BlockKind::Heading { .. }))
         .count();
@@ -312,10 +324,11 @@ fn seed_003_sankei_article() {
         .block_text(block_at(&doc, 4))
         .starts_with("In May, a Russian soldier in his 20s"));
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("His ultimate personal mission, he said, is simply \"to survive,\""));
     assert_eq!(
-        doc.block_text(doc.plain_blocks().last().unwrap()),
+        doc.block_text(doc.plain().blocks.last().unwrap()),
         "\"To me, Japan has a spirit of cooperation and unity. Sadly, Russia doesn't have that,\" he said with a somber expression."
     );
 }
@@ -349,29 +362,31 @@ fn seed_004_cna_article() {
         (66, RemovalReason::Notice),
     ];
     let actual: Vec<(usize, RemovalReason)> = doc
-        .plain_removed()
+        .plain()
+        .removed
         .iter()
         .map(|r| (r.line, r.reason))
         .collect();
     assert_eq!(actual, expected);
     assert_eq!(
-        doc.plain_removed()[0].text,
+        doc.plain().removed[0].text,
         "Follow our news",
         "recorded trimmed"
     );
-    assert_eq!(doc.plain_blocks()[0].kind, BlockKind::Caption);
-    assert_eq!(doc.plain_blocks()[0].source_line, 24);
+    assert_eq!(doc.plain().blocks[0].kind, BlockKind::Caption);
+    assert_eq!(doc.plain().blocks[0].source_line, 24);
     assert!(doc
-        .block_text(&doc.plain_blocks()[1])
+        .block_text(&doc.plain().blocks[1])
         .starts_with("TOKYO:\u{a0}Keiichi Kurogi was one of dozens of men"));
     assert!(doc
-        .plain_text()
+        .plain()
+        .text
         .contains("\"I'm from a generation that does not know war at all,\" he said."));
     assert_eq!(
-        doc.block_text(doc.plain_blocks().last().unwrap()),
+        doc.block_text(doc.plain().blocks.last().unwrap()),
         "\"It's not that I want to go to a war, it's more that I would rather go than see children forced to carry guns,\" he said."
     );
-    assert_eq!(doc.plain_blocks().len(), 18);
+    assert_eq!(doc.plain().blocks.len(), 18);
 }
 
 #[test]
@@ -384,7 +399,7 @@ fn drop_override_removes_a_line_and_keep_rescues_one() {
         &["Photo Selection"],
     );
     let doc = parse_text(SEED_000, &ov);
-    assert!(!doc.plain_text().contains("World War III"));
+    assert!(!doc.plain().text.contains("World War III"));
     assert_eq!(removed_at(&doc, 36), [RemovalReason::Dropped]);
     assert_eq!(removed_at(&doc, 55), [RemovalReason::Dropped]);
     assert_eq!(block_texts(&doc).last(), Some(&"Photo Selection"));
@@ -428,7 +443,7 @@ fn keep_override_wins_over_duplicate_and_drop_wins_over_keep() {
         source,
         &overrides(&[], &["A paragraph that is repeated in full here."]),
     );
-    assert_eq!(doc.plain_blocks().len(), 2);
+    assert_eq!(doc.plain().blocks.len(), 2);
     let doc = parse_text(source, &overrides(&["Advertisement"], &["Advertisement"]));
     assert_eq!(removed_at(&doc, 5), [RemovalReason::Dropped]);
 }
@@ -437,10 +452,10 @@ fn keep_override_wins_over_duplicate_and_drop_wins_over_keep() {
 fn duplicate_paragraphs_are_removed_and_recorded() {
     let source = "A title for the article\n\nThe first paragraph says something long enough to count.\nAnother paragraph in between the two copies of it.\nThe first paragraph says something  long enough to count.\n";
     let doc = parse(source);
-    assert_eq!(doc.plain_blocks().len(), 2);
+    assert_eq!(doc.plain().blocks.len(), 2);
     assert_eq!(removed_at(&doc, 5), [RemovalReason::Duplicate]);
     assert_eq!(
-        doc.plain_removed()[0].text,
+        doc.plain().removed[0].text,
         "The first paragraph says something  long enough to count.",
         "recorded as it was"
     );
@@ -460,8 +475,8 @@ fn bylines_and_site_suffixes() {
     let doc = parse(source);
     assert_eq!(doc.title.as_deref(), Some("Troops cross the river at dawn"));
     assert_eq!(doc.byline.as_deref(), Some("By Jane Doe and John Roe"));
-    assert_eq!(doc.plain_blocks().len(), 1);
-    assert!(doc.plain_removed().is_empty());
+    assert_eq!(doc.plain().blocks.len(), 1);
+    assert!(doc.plain().removed.is_empty());
 }
 
 #[test]
@@ -477,7 +492,7 @@ fn lede_is_not_mistaken_for_a_title() {
     let source = "In May, a soldier spoke with reporters while on leave in Moscow.\nHe said the war would go on for years, and that he expected to return.\n";
     let doc = parse(source);
     assert_eq!(doc.title, None);
-    assert_eq!(doc.plain_blocks().len(), 2);
+    assert_eq!(doc.plain().blocks.len(), 2);
 }
 
 #[test]
@@ -502,9 +517,9 @@ fn crlf_bom_and_line_numbers() {
         Some("A headline about the river crossing")
     );
     assert_eq!(removed_at(&doc, 3), [RemovalReason::Share]);
-    assert_eq!(doc.plain_removed()[0].text, "• Share on X");
-    assert_eq!(doc.plain_blocks()[0].source_line, 4);
-    assert!(!doc.plain_text().contains('\r'));
+    assert_eq!(doc.plain().removed[0].text, "• Share on X");
+    assert_eq!(doc.plain().blocks[0].source_line, 4);
+    assert!(!doc.plain().text.contains('\r'));
     assert_consistent(&doc);
 }
 
@@ -543,11 +558,11 @@ fn odd_inputs_do_not_panic() {
     assert_eq!(parse(""), Document::default());
     assert_eq!(parse("\u{feff}\r\n"), Document::default());
     let doc = parse("Advertisement\nShare on X\nComments are closed.\n");
-    assert!(doc.plain_blocks().is_empty());
-    assert_eq!(doc.plain_removed().len(), 3);
+    assert!(doc.plain().blocks.is_empty());
+    assert_eq!(doc.plain().removed.len(), 3);
     let doc = parse("Words with a lone CR.\rHere.");
     assert_eq!(
-        doc.plain_text(),
+        doc.plain().text,
         "Words with a lone CR.\rHere.",
         "a lone CR is not a line break"
     );
