@@ -147,7 +147,7 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
 /// Anchors quotes of one annotation file and turns failures into diagnostics.
 struct Anchorer<'a> {
     document: &'a Document,
-    /// The document's text (borrowed: a document is packed only once linked).
+    /// The document's text (borrowed: the document is packed only after anchoring).
     text: Cow<'a, str>,
     /// The document's text normalised for matching: built once, at the first quote,
     /// and shared by every quote of the file (building it per quote was the largest

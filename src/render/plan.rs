@@ -12,11 +12,11 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::annotate::{NoteKind, NoteType};
+use crate::link::related::distinct_entities;
 use crate::link::{wiki_links, Archive, EntityKind, Targets};
 
 use super::feeds::Feed;
 use super::pages::{page_count, Pages};
-use super::views::mention_counts;
 
 /// A list page family: its pages share one list of articles.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,7 +136,7 @@ impl<'a> Lists<'a> {
         timeline_years.dedup();
         let mut entity_articles = vec![Vec::new(); archive.registry.entities.len()];
         for (index, article) in archive.articles.iter().enumerate() {
-            for entity in mention_counts(article).into_keys() {
+            for entity in distinct_entities(article) {
                 entity_articles[entity].push(index);
             }
         }
