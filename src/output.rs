@@ -169,8 +169,8 @@ impl Sink for StagingSink {
         let path = self.dir.join(&file.path);
         let old = self.unchanged_copy(&file);
         // Folders are made when a file first finds its own missing, rather than
-        // asked for before every file or remembered in a set (a set of every folder
-        // of the site was 15 MB at 100,000 articles).
+        // asked for before every file or remembered in a set (a path for every folder
+        // of the site, held until the end of the build).
         let placed = match Self::place(old.as_deref(), &file, &path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => path
                 .parent()

@@ -24,8 +24,7 @@ pub struct Target {
 #[derive(Debug, Clone, Default)]
 pub struct Targets {
     /// Id → index into `all`. An article is named by its stem and its slug, and
-    /// both lead to one `Target` (a copy under each name was 30 MB at 100,000
-    /// articles).
+    /// both lead to one `Target` (not a copy of its path and title under each).
     by_id: HashMap<String, usize>,
     all: Vec<Target>,
     /// Article file stems, for did-you-mean on `see_also`.

