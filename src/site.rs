@@ -135,21 +135,18 @@ fn assemble_keeping(
     // Each article boxed as soon as it is made: the list of results, then of
     // articles, then linking's move into `Article`s each hold a pointer an article
     // rather than the article (616 bytes, 62 MB at 100,000 articles).
-    let results: Vec<Result<Annotated, Diagnostic>> = project
-        .articles
-        .par_iter_mut()
-        .map(|article| {
-            let result = match texts {
-                Texts::Keep => {
-                    let (annotated, diagnostics) = annotate_article(article);
-                    Ok((Box::new(annotated), diagnostics))
-                }
-                Texts::ReadAndFree => read_and_annotate(&root, article),
-            };
-            options.advance(1);
-            result
-        })
-        .collect();
+    let results = match texts {
+        Texts::Keep => project
+            .articles
+            .par_iter_mut()
+            .map(|article| {
+                let (annotated, diagnostics) = annotate_article(article);
+                options.advance(1);
+                Ok((Box::new(annotated), diagnostics))
+            })
+            .collect(),
+        Texts::ReadAndFree => read_and_annotate_all(&root, &mut project.articles, options),
+    };
     let (annotated, annotate): (Vec<Box<AnnotatedArticle>>, Vec<Vec<Diagnostic>>) = results
         .into_iter()
         .filter_map(|result| result.map_err(|unread| other.push(unread)).ok())
@@ -179,12 +176,33 @@ fn assemble_keeping(
 /// An article, parsed and anchored, with what that found.
 type Annotated = (Box<AnnotatedArticle>, Vec<Diagnostic>);
 
-/// Reads one article's files, parses and anchors it, and frees the texts.
-fn read_and_annotate(
+/// How many articles are read ahead of parsing: two chunks of texts are held at once.
+const READ_AHEAD: usize = 256;
+
+/// Reads every article's files (a chunk ahead, see [`load::read_ahead`]), parses and
+/// anchors each, and frees its texts. Results keep the articles' order.
+fn read_and_annotate_all(
     root: &Path,
+    articles: &mut [load::ArticleSource],
+    options: &BuildOptions,
+) -> Vec<Result<Annotated, Diagnostic>> {
+    let mut results = Vec::with_capacity(articles.len());
+    load::read_ahead(root, articles, READ_AHEAD, |chunk, reads| {
+        results.par_extend(chunk.par_iter_mut().zip(reads).map(|(article, read)| {
+            let result = annotate_read(article, read);
+            options.advance(1);
+            result
+        }));
+    });
+    results
+}
+
+/// Parses and anchors one article whose files were read, and frees the texts.
+fn annotate_read(
     article: &mut load::ArticleSource,
+    read: load::ArticleRead,
 ) -> Result<Annotated, Diagnostic> {
-    let unread_annotation = load::read_article(root, article)?;
+    let unread_annotation = read?;
     let (annotated, mut diagnostics) = annotate_article(article);
     load::forget_texts(article);
     diagnostics.extend(unread_annotation);
