@@ -497,6 +497,11 @@ fn article_page(
         link_mentions: archive.config.links.mentions != MentionLinks::None,
         first_mention_per_block: archive.config.links.mentions == MentionLinks::First,
     };
+    let note_html: Vec<String> = annotated
+        .notes
+        .iter()
+        .map(|note| views.markdown.render(note.body.get_ref()))
+        .collect();
     let body_html = BodyWriter::new(
         archive,
         article,
@@ -504,20 +509,22 @@ fn article_page(
         options,
         highlighter,
         views.markdown,
+        &note_html,
     )
     .render();
     let notes: Vec<NoteView> = annotated
         .notes
         .iter()
         .zip(&article.claimants)
-        .map(|(note, claimant)| NoteView {
+        .zip(note_html)
+        .map(|((note, claimant), body_html)| NoteView {
             number: note.number,
             id: format!("note-{}", note.number),
             anchor: format!("n{}", note.number),
             kind: note.kind.as_str(),
             kind_label: note.kind.label(),
             quote: text[note.range.clone()].to_owned(),
-            body_html: views.markdown.render(note.body.get_ref()),
+            body_html,
             correct: note.correct.clone(),
             rating: note.rating.clone(),
             claimant: claimant.map(|e| {
