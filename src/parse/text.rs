@@ -59,6 +59,8 @@ struct Line<'a> {
     /// The line, trimmed.
     text: &'a str,
     facts: Facts,
+    /// [`shape::is_caption`], asked once: up to four steps ask it of a line.
+    caption: bool,
     /// `[parse] keep` names this line.
     kept: bool,
 }
@@ -150,6 +152,7 @@ fn split_lines(source: &str) -> Vec<Line<'_>> {
                 number: i + 1,
                 text,
                 facts: Facts::new(text),
+                caption: shape::is_caption(text),
                 kept: false,
             })
         })
@@ -171,7 +174,7 @@ impl Zones {
                 && line.facts.len() >= ANCHOR_MIN_WORDS
                 && ends_sentence(line.text)
                 && boilerplate::classify(&line.facts, Zone::Body).is_none()
-                && !shape::is_caption(line.text)
+                && !line.caption
         };
         let first = (0..lines.len()).find(is_anchor);
         let last = (0..lines.len()).rev().find(is_anchor);
@@ -246,7 +249,7 @@ fn find_headline(lines: &[Line<'_>], roles: &mut [Role], document: &mut Document
         return;
     };
     let line = &lines[first];
-    if shape::is_caption(line.text) || shape::byline(line.text).is_some() {
+    if line.caption || shape::byline(line.text).is_some() {
         return;
     }
     let headline = shape::clean_headline(line.text);
@@ -282,7 +285,7 @@ fn find_headline(lines: &[Line<'_>], roles: &mut [Role], document: &mut Document
 /// elsewhere, so neither in the text nor in the removed list).
 fn find_byline(lines: &[Line<'_>], roles: &mut [Role], document: &mut Document) {
     for (line, role) in lines.iter().zip(roles.iter_mut()) {
-        if *role != Role::Body || shape::is_caption(line.text) {
+        if *role != Role::Body || line.caption {
             continue;
         }
         if let Some(byline) = shape::byline(line.text) {
@@ -333,7 +336,7 @@ fn build_body(lines: &[Line<'_>], zones: &Zones, roles: &[Role], document: &mut 
                     removed.push(record(RemovalReason::Duplicate, line.text));
                     continue;
                 }
-                let kind = block_kind(line.text, zones.zone(i));
+                let kind = block_kind(line, zones.zone(i));
                 let (text, repeats) = if line.kept || kind != BlockKind::Paragraph {
                     (line.text.to_string(), Vec::new())
                 } else {
@@ -356,10 +359,10 @@ fn build_body(lines: &[Line<'_>], zones: &Zones, roles: &[Role], document: &mut 
 }
 
 /// Caption, heading (only between body paragraphs) or paragraph.
-fn block_kind(text: &str, zone: Zone) -> BlockKind {
-    if shape::is_caption(text) {
+fn block_kind(line: &Line<'_>, zone: Zone) -> BlockKind {
+    if line.caption {
         BlockKind::Caption
-    } else if zone == Zone::Body && shape::looks_like_heading(text) {
+    } else if zone == Zone::Body && shape::looks_like_heading(line.text) {
         BlockKind::Heading { level: 2 }
     } else {
         BlockKind::Paragraph

@@ -280,7 +280,10 @@ mod tests {
     /// Markdown was written directly.
     fn through_ammonia(markdown: &str) -> String {
         let mut unsafe_html = String::new();
-        html::push_html(&mut unsafe_html, Parser::new_ext(markdown, markdown_options()));
+        html::push_html(
+            &mut unsafe_html,
+            Parser::new_ext(markdown, markdown_options()),
+        );
         let mut sanitizer = ammonia::Builder::default();
         sanitizer.link_rel(Some("noopener noreferrer"));
         sanitizer.clean(&unsafe_html).to_string()
@@ -340,7 +343,11 @@ mod tests {
         let targets = Targets::default();
         let renderer = MarkdownRenderer::new("/", &targets);
         for sample in samples {
-            assert_eq!(renderer.render(sample), through_ammonia(sample), "{sample:?}");
+            assert_eq!(
+                renderer.render(sample),
+                through_ammonia(sample),
+                "{sample:?}"
+            );
         }
     }
 
