@@ -194,16 +194,23 @@ fn render_job(
         ));
         report
     })?;
+    let base_path = archive.config.base_path();
+    let url = format!("{base_path}{}", job.site_path);
+    let parent_url = parent_path(job.section, &job.site_path).map(|p| format!("{base_path}{p}"));
     context.insert("site", site);
-    context.insert("nav", nav);
+    context.insert(
+        "nav",
+        &nav_marked(nav, &url, job.section, parent_url.as_deref()),
+    );
     context.insert(
         "page",
         &json!({
             "title": job.title,
             "description": job.description,
-            "url": format!("{}{}", archive.config.base_path(), job.site_path),
+            "url": url,
             "canonical": archive.config.absolute_url(&job.site_path),
             "section": job.section,
+            "parent_url": parent_url.unwrap_or_default(),
         }),
     );
     let html = templates.render(job.template, &context)?;
@@ -211,6 +218,55 @@ fn render_job(
         path: job.path,
         contents: html.into_bytes(),
     })
+}
+
+/// The site path of the index a page belongs under (an article under the home page, a
+/// tag under `tags/`, an entity under its kind's list), if any.
+fn parent_path<'a>(section: &str, site_path: &'a str) -> Option<&'a str> {
+    match section {
+        "article" => Some(""),
+        "tag" => Some("tags/"),
+        "source" => Some("sources/"),
+        // `people/<id>/…`: the first folder is the kind's list.
+        "entity" => site_path
+            .find('/')
+            .and_then(|slash| site_path.get(..=slash)),
+        _ => None,
+    }
+}
+
+/// The main navigation with each item's `current`: `"page"` for the item this page is
+/// (or whose section it is in), `"true"` for the index it belongs under, `""`
+/// otherwise. Marked here rather than in the template: the comparisons ran for every
+/// item of every page (and, written with Tera's whitespace control inside the `<a>`
+/// tag, never printed their attribute).
+fn nav_marked(
+    nav: &serde_json::Value,
+    url: &str,
+    section: &str,
+    parent_url: Option<&str>,
+) -> serde_json::Value {
+    let mut nav = nav.clone();
+    // The not-found page is served at any path: it is no item's page.
+    if section == "404" {
+        return nav;
+    }
+    let items = nav.as_array_mut().into_iter().flatten();
+    for item in items.filter_map(serde_json::Value::as_object_mut) {
+        let item_url = item.get("url").and_then(serde_json::Value::as_str);
+        let item_section = item.get("section").and_then(serde_json::Value::as_str);
+        let is_page = item_url == Some(url)
+            || (item_section == Some(section) && section != "entities" && section != "entity");
+        let current = if is_page {
+            "page"
+        } else if parent_url.is_some_and(|parent| item_url == Some(parent)) {
+            "true"
+        } else {
+            ""
+        };
+        item.insert("current".into(), current.into());
+    }
+    nav
 }
 
 fn site_view(archive: &Archive) -> serde_json::Value {

@@ -686,3 +686,39 @@ fn entity_pages_are_paginated_with_every_mention_once() {
     assert_eq!(articles, all_articles);
     assert_eq!(contexts, all_contexts);
 }
+
+#[test]
+fn the_main_navigation_marks_where_the_reader_is() {
+    let site = seed_site();
+    let current = |path: &str| -> Vec<(String, String)> {
+        let html = site.html(path);
+        let selector = scraper::Selector::parse(".site-nav a[aria-current]").expect("selector");
+        html.select(&selector)
+            .map(|a| {
+                let value = a
+                    .value()
+                    .attr("aria-current")
+                    .unwrap_or_default()
+                    .to_owned();
+                (a.text().collect::<String>(), value)
+            })
+            .collect()
+    };
+    let marked = |label: &str, value: &str| vec![(label.to_owned(), value.to_owned())];
+    assert_eq!(current(""), marked("Articles", "page"));
+    assert_eq!(current("tags/"), marked("Tags", "page"));
+    assert_eq!(current("people/"), marked("People", "page"));
+    assert_eq!(current("search/"), marked("Search", "page"));
+    assert_eq!(current("articles/kaneko-rt/"), marked("Articles", "true"));
+    assert_eq!(current("people/daisaku-kaneko/"), marked("People", "true"));
+    let tag = attrs(&site.html("articles/kaneko-rt/"), ".tag-list a", "href");
+    let tag = tag.first().expect("the article has a tag");
+    assert_eq!(current(tag.trim_start_matches('/')), marked("Tags", "true"));
+    let html = scraper::Html::parse_document(&site.file("404.html"));
+    let selector = scraper::Selector::parse(".site-nav a[aria-current]").expect("selector");
+    assert_eq!(
+        html.select(&selector).count(),
+        0,
+        "the 404 page marks nothing"
+    );
+}
