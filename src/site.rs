@@ -133,7 +133,7 @@ fn assemble_keeping(
     options.begin(Stage::Annotate);
     let root = project.root.clone();
     // Each article boxed as soon as it is made: the list of results, then of
-    // articles, then linking's move into `Article`s each hold a pointer an article
+    // articles, then linking's move into `Article`s each hold a pointer to an article
     // rather than the article (616 bytes, 62 MB at 100,000 articles).
     let results = match texts {
         Texts::Keep => project

@@ -128,11 +128,12 @@ fn plain_html(events: &[Event<'_>]) -> Option<String> {
     for event in events {
         written.push(match event {
             Event::Text(text) if is_plain_text(text) => {
-                Event::InlineHtml(CowStr::from(escape_text(text)))
+                Event::InlineHtml(CowStr::from(escape_serialised(text, false)))
             }
-            Event::Code(code) if is_plain_text(code) => {
-                Event::InlineHtml(CowStr::from(format!("<code>{}</code>", escape_text(code))))
-            }
+            Event::Code(code) if is_plain_text(code) => Event::InlineHtml(CowStr::from(format!(
+                "<code>{}</code>",
+                escape_serialised(code, false)
+            ))),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
@@ -200,7 +201,7 @@ fn link_start(link_type: LinkType, dest_url: &str, title: &str) -> Option<String
     }
     let mut tag = format!("<a href=\"{href}\"");
     if !title.is_empty() {
-        let _ = write!(tag, " title=\"{}\"", escape_attribute(title));
+        let _ = write!(tag, " title=\"{}\"", escape_serialised(title, true));
     }
     tag.push_str(" rel=\"noopener noreferrer\">");
     Some(tag)
@@ -215,35 +216,18 @@ fn ammonia_keeps_url(url: &str) -> bool {
     }
 }
 
-/// Text escaped as an HTML serialiser escapes it.
-fn escape_text(text: &str) -> String {
-    escape_with(text, |c| match c {
-        '&' => Some("&amp;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        '\u{a0}' => Some("&nbsp;"),
-        _ => None,
-    })
-}
-
-/// A double-quoted attribute value escaped as an HTML serialiser escapes it.
-fn escape_attribute(text: &str) -> String {
-    escape_with(text, |c| match c {
-        '&' => Some("&amp;"),
-        '"' => Some("&quot;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        '\u{a0}' => Some("&nbsp;"),
-        _ => None,
-    })
-}
-
-fn escape_with(text: &str, entity: impl Fn(char) -> Option<&'static str>) -> String {
+/// Text escaped as an HTML serialiser (html5ever's, which ammonia uses) escapes it:
+/// `&`, `<`, `>` and no-break spaces, and in a double-quoted attribute `"` too.
+fn escape_serialised(text: &str, in_attribute: bool) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        match entity(c) {
-            Some(escaped) => out.push_str(escaped),
-            None => out.push(c),
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\u{a0}' => out.push_str("&nbsp;"),
+            '"' if in_attribute => out.push_str("&quot;"),
+            other => out.push(other),
         }
     }
     out

@@ -532,29 +532,39 @@ fn small_pages_site() -> &'static Site {
     })
 }
 
-#[test]
-fn corrections_are_paginated_and_each_listed_once() {
-    let site = small_pages_site();
-    let mut spots = Vec::new();
-    let mut page = 1;
-    loop {
+/// The pages of a paginated list, in order: `base`, then `base/page/2/`… for as long
+/// as they exist, each with its site path.
+fn list_pages(site: &Site, base: &str) -> Vec<(String, scraper::Html)> {
+    let mut pages = Vec::new();
+    for page in 1.. {
         let path = if page == 1 {
-            "corrections/".to_owned()
+            base.to_owned()
         } else {
-            format!("corrections/page/{page}/")
+            format!("{base}page/{page}/")
         };
         if !site.output().join(&path).join("index.html").exists() {
             break;
         }
         let html = site.html(&path);
-        let groups = texts(&html, "main .correction-article");
+        pages.push((path, html));
+    }
+    pages
+}
+
+#[test]
+fn corrections_are_paginated_and_each_listed_once() {
+    let site = small_pages_site();
+    let mut spots = Vec::new();
+    let list = list_pages(site, "corrections/");
+    for (path, html) in &list {
+        let groups = texts(html, "main .correction-article");
         assert_eq!(
             groups.len(),
             1,
             "{path}: one article a page, got {groups:?}"
         );
         spots.extend(
-            attrs(&html, "main .correction-link a", "href")
+            attrs(html, "main .correction-link a", "href")
                 .into_iter()
                 .map(|href| {
                     href.split('#')
@@ -563,13 +573,12 @@ fn corrections_are_paginated_and_each_listed_once() {
                         .unwrap_or_default()
                 }),
         );
-        page += 1;
     }
     assert!(
-        page > 2,
+        list.len() > 1,
         "the seeds have corrections in more than one article"
     );
-    let pages = page - 1;
+    let pages = list.len();
     let nav = texts(&site.html("corrections/"), "main nav.pagination li");
     assert_eq!(nav.len(), pages, "page 1 links every page: {nav:?}");
     let mut articles = spots.clone();
@@ -650,29 +659,20 @@ fn entity_pages_are_paginated_with_every_mention_once() {
     let site = small_pages_site();
     let mut articles = Vec::new();
     let mut contexts = Vec::new();
-    let mut page = 1;
-    loop {
-        let path = if page == 1 {
-            "people/daisaku-kaneko/".to_owned()
-        } else {
-            format!("people/daisaku-kaneko/page/{page}/")
-        };
-        if !site.output().join(&path).join("index.html").exists() {
-            break;
-        }
-        let html = site.html(&path);
-        let here = attrs(&html, "main .mention-article a", "href");
+    let list = list_pages(site, "people/daisaku-kaneko/");
+    for (page, (path, html)) in (1..).zip(&list) {
+        let here = attrs(html, "main .mention-article a", "href");
         assert_eq!(here.len(), 1, "{path}: one article a page, got {here:?}");
         articles.extend(here);
-        contexts.extend(attrs(&html, "main .context a", "href"));
+        contexts.extend(attrs(html, "main .context a", "href"));
         // Every page keeps the header and says how many articles there are in all.
-        assert_eq!(texts(&html, "main h1").concat(), "Daisaku Kaneko");
-        let heading = texts(&html, "#mentions-heading").concat();
+        assert_eq!(texts(html, "main h1").concat(), "Daisaku Kaneko");
+        let heading = texts(html, "#mentions-heading").concat();
         assert!(
             heading.starts_with(&format!("Mentioned in {} articles", all_articles.len())),
             "{heading}"
         );
-        let neighbours = attrs(&html, "main nav.pagination a[rel=next]", "href");
+        let neighbours = attrs(html, "main nav.pagination a[rel=next]", "href");
         if page < all_articles.len() {
             assert_eq!(
                 neighbours,
@@ -681,7 +681,6 @@ fn entity_pages_are_paginated_with_every_mention_once() {
         } else {
             assert!(neighbours.is_empty(), "{neighbours:?}");
         }
-        page += 1;
     }
     assert_eq!(articles, all_articles);
     assert_eq!(contexts, all_contexts);
