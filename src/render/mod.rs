@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod pages;
 pub mod plan;
 pub mod search;
+pub mod snippet;
 pub mod templates;
 pub mod views;
 

@@ -17,6 +17,7 @@ use super::feeds;
 use super::highlight::Highlighter;
 use super::markdown::MarkdownRenderer;
 use super::plan::{Family, Lists, Unit};
+use super::snippet::sentence_context;
 use super::templates::Templates;
 use super::views::{mention_counts, Card, DateView, KindView, Views};
 use super::{OutputFile, Sink};
@@ -925,63 +926,6 @@ fn kind_label(kind: EntityKind) -> &'static str {
         EntityKind::Organization => "Organization",
         EntityKind::Event => "Event",
     }
-}
-
-/// The sentence around a range, split into before / the range / after, within its
-/// paragraph and at most ~160 characters either side.
-pub fn sentence_context<'t>(
-    text: &'t str,
-    range: &std::ops::Range<usize>,
-) -> (&'t str, &'t str, &'t str) {
-    const LIMIT: usize = 160;
-    let paragraph_start = text[..range.start].rfind("\n\n").map_or(0, |i| i + 2);
-    let paragraph_end = text[range.end..]
-        .find("\n\n")
-        .map_or(text.len(), |i| range.end + i);
-    let before_all = &text[paragraph_start..range.start];
-    let mut start = paragraph_start;
-    for (i, _) in before_all
-        .match_indices(". ")
-        .chain(before_all.match_indices("? "))
-        .chain(before_all.match_indices("! "))
-    {
-        start = start.max(paragraph_start + i + 2);
-    }
-    let after_all = &text[range.end..paragraph_end];
-    let end = [". ", "? ", "! "]
-        .iter()
-        .filter_map(|p| after_all.find(p))
-        .min()
-        .map_or(paragraph_end, |i| range.end + i + 1);
-    let start = clamp_start(text, start, range.start, LIMIT);
-    let end = clamp_end(text, end, range.end, LIMIT);
-    (
-        &text[start..range.start],
-        &text[range.clone()],
-        &text[range.end..end],
-    )
-}
-
-fn clamp_start(text: &str, start: usize, anchor: usize, limit: usize) -> usize {
-    if anchor - start <= limit {
-        return start;
-    }
-    let mut cut = anchor - limit;
-    while !text.is_char_boundary(cut) {
-        cut += 1;
-    }
-    text[cut..anchor].find(' ').map_or(cut, |i| cut + i + 1)
-}
-
-fn clamp_end(text: &str, end: usize, anchor: usize, limit: usize) -> usize {
-    if end - anchor <= limit {
-        return end;
-    }
-    let mut cut = anchor + limit;
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    text[anchor..cut].rfind(' ').map_or(cut, |i| anchor + i)
 }
 
 /// The timeline: every dated article and event in date order on one page, or, when
