@@ -201,24 +201,23 @@ mod tests {
             "— ",
         ];
         let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
+        // xorshift: a number below `n`.
+        let mut next = move |n: usize| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
-            seed
+            usize::try_from(seed % n as u64).unwrap_or(0)
         };
         let mut compared = 0;
         for _ in 0..300 {
-            let length = 20 + (next() % 200) as usize;
-            let text: String = (0..length)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+            let length = 20 + next(200);
+            let text: String = (0..length).map(|_| pieces[next(pieces.len())]).collect();
             let boundaries: Vec<usize> = (0..=text.len())
                 .filter(|&i| text.is_char_boundary(i))
                 .collect();
             for _ in 0..20 {
-                let a = boundaries[(next() % boundaries.len() as u64) as usize];
-                let b = boundaries[(next() % boundaries.len() as u64) as usize];
+                let a = boundaries[next(boundaries.len())];
+                let b = boundaries[next(boundaries.len())];
                 let range = a.min(b)..a.max(b);
                 assert_eq!(
                     sentence_context(&text, &range),
