@@ -159,7 +159,9 @@ impl Pages<'_> {
             Unit::Search => simple_page(views, "search/", "search.html", "search", "Search"),
             Unit::Graph => graph_page(views),
             Unit::NotFound => {
-                let mut job = simple_page(views, "", "404.html", "404", "Page not found");
+                // At its own path, so that it is no nav item's page and its URL is
+                // not the home page's; it is served for any missing path.
+                let mut job = simple_page(views, "404.html", "404.html", "404", "Page not found");
                 "404.html".clone_into(&mut job.path);
                 job
             }
@@ -248,10 +250,6 @@ fn nav_marked(
     parent_url: Option<&str>,
 ) -> serde_json::Value {
     let mut nav = nav.clone();
-    // The not-found page is served at any path: it is no item's page.
-    if section == "404" {
-        return nav;
-    }
     let items = nav.as_array_mut().into_iter().flatten();
     for item in items.filter_map(serde_json::Value::as_object_mut) {
         let item_url = item.get("url").and_then(serde_json::Value::as_str);

@@ -720,4 +720,7 @@ fn the_main_navigation_marks_where_the_reader_is() {
         0,
         "the 404 page marks nothing"
     );
+    // Nor does it claim to be the home page.
+    let canonical = attrs(&html, "link[rel=canonical]", "href");
+    assert_eq!(canonical, vec!["http://127.0.0.1:1111/404.html".to_owned()]);
 }
