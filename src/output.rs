@@ -1,20 +1,33 @@
-//! Stage 5, output: writes a site to its folder, atomically.
+//! Stage 5, output: writes a site to its folder, so that a failed build changes nothing.
 //!
-//! Pages are written, as they are rendered, into a temporary sibling folder, which is
-//! swapped in only when every file is written: a failed build never leaves a broken or
-//! half-written site, and the previous site stays until the new one is complete.
+//! The first build into a folder writes every page, as it is rendered, into a
+//! temporary sibling folder, which is renamed into place only when every file is
+//! written.
+//!
+//! A rebuild over a site gloss wrote before updates it in place. Each rendered file
+//! is compared with the site's file at the same path: one with the same bytes is left
+//! alone (it keeps its inode and modification time, so `rsync` and similar deploy
+//! tools upload only what changed), and one that differs is written into a staging
+//! folder inside the site. Only when the whole build has succeeded are the staged
+//! files moved into place, each by a rename (a reader never sees a half-written
+//! page), and the files the build no longer produces removed. A failed build leaves
+//! the site as it was.
+//!
+//! Why in place rather than a whole new folder swapped in: at 100,000 articles a site
+//! is 450,000 files and folders, and making a new folder of them (even of hard links
+//! to the unchanged files) and then removing the old one took longer than rendering.
+//! The price is that a build killed while it moves files into place leaves a mix of
+//! old and new pages, which the next build puts right.
+//!
 //! Folders that hold the user's own files are refused.
-//!
-//! A file whose bytes equal the previous site's file at the same path is not written
-//! again: the old file is hard-linked into the staging folder. It keeps its
-//! modification time, so `rsync` and similar deploy tools upload only what changed,
-//! and a rebuild creates (and later frees) file system entries only for the files
-//! that changed.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
+use std::hash::{Hash, Hasher};
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::render::{OutputFile, Sink};
@@ -80,10 +93,9 @@ pub struct Written<T> {
     pub unchanged: usize,
 }
 
-/// Builds a site straight into `output`: `produce` writes every file into a staging
-/// folder beside it (through the [`Sink`] it is given), and only when it succeeds is
-/// the staging folder swapped in for the old site. On failure the staging folder is
-/// removed and the old site is left as it was.
+/// Builds a site straight into `output`: `produce` hands every file to the [`Sink`] it
+/// is given, and only when it succeeds does the folder change (see the module
+/// documentation). On failure the folder is left as it was.
 pub fn write_with<T>(
     output: &Path,
     root: &Path,
@@ -98,12 +110,27 @@ pub fn write_with<T>(
         .into());
     }
     let output = absolute(output);
-    let parent = output
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let error = |what: &str, e: &io::Error| {
         Report::from(Diagnostic::error(&output, format!("{what}: {e}")))
     };
+    // `refusal` let through only a missing or empty folder, or one with the marker.
+    if output.join(MARKER).is_file() {
+        update_in_place(&output, produce, &error)
+    } else {
+        write_and_swap_in(&output, produce, &error)
+    }
+}
+
+/// The first build: everything is written into a sibling folder, which is renamed into
+/// place.
+fn write_and_swap_in<T>(
+    output: &Path,
+    produce: impl FnOnce(&dyn Sink) -> Result<T, Report>,
+    error: &dyn Fn(&str, &io::Error) -> Report,
+) -> Result<Written<T>, Report> {
+    let parent = output
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     fs::create_dir_all(&parent).map_err(|e| error("cannot create the parent folder", &e))?;
     let name = output
         .file_name()
@@ -112,85 +139,221 @@ pub fn write_with<T>(
         .prefix(&format!(".{name}.building-"))
         .tempdir_in(&parent)
         .map_err(|e| error("cannot create a temporary folder beside it", &e))?;
-    fs::write(
-        staging.path().join(MARKER),
-        "This folder is written by `gloss build`; it is replaced on every build.\n",
-    )
-    .map_err(|e| error("cannot write the site", &e))?;
-    // `refusal` let through only an empty folder or one with gloss's marker.
-    let previous = output.join(MARKER).is_file().then(|| output.clone());
-    let sink = StagingSink::new(staging.path().to_path_buf(), previous);
+    write_marker(staging.path()).map_err(|e| error("cannot write the site", &e))?;
+    let sink = StagingSink::new(staging.path(), None);
+    let value = produce(&sink)?;
+    swap_in(staging, output, &parent, &name)
+        .map_err(|e| error("cannot move the new site into place", &e))?;
+    Ok(Written {
+        value,
+        unchanged: 0,
+    })
+}
+
+/// A rebuild: changed files are staged inside the site, then moved into place, and
+/// files no longer produced are removed.
+fn update_in_place<T>(
+    output: &Path,
+    produce: impl FnOnce(&dyn Sink) -> Result<T, Report>,
+    error: &dyn Fn(&str, &io::Error) -> Report,
+) -> Result<Written<T>, Report> {
+    // Inside the site, so that moving a file into place is a rename on one file
+    // system. A build killed before it removes the folder leaves it behind; the next
+    // build removes it with the other files it does not produce.
+    let staging = tempfile::Builder::new()
+        .prefix(STAGING_PREFIX)
+        .tempdir_in(output)
+        .map_err(|e| error("cannot create a temporary folder in it", &e))?;
+    let sink = StagingSink::new(staging.path(), Some(output));
     let value = produce(&sink)?;
     let unchanged = sink.unchanged.load(Ordering::Relaxed);
-    swap_in(staging, &output, &parent, &name)
-        .map_err(|e| error("cannot move the new site into place", &e))?;
+    let mut produced = sink
+        .produced
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    produced.sort_unstable();
+    move_into_place(staging.path(), output, Path::new(""))
+        .map_err(|e| error("cannot move the new pages into place", &e))?;
+    remove_not_produced(output, Path::new(""), &produced, staging.path())
+        .map_err(|e| error("cannot remove pages the site no longer has", &e))?;
+    staging
+        .close()
+        .map_err(|e| error("cannot remove the temporary folder", &e))?;
     Ok(Written { value, unchanged })
 }
 
-/// Writes each file into the staging folder as it is rendered (from any thread), or
-/// links the previous site's file when it has the same bytes.
+/// What the temporary folder of a rebuild is called, inside the site.
+const STAGING_PREFIX: &str = ".gloss-staging-";
+
+fn write_marker(dir: &Path) -> io::Result<()> {
+    fs::write(
+        dir.join(MARKER),
+        "This folder is written by `gloss build`, which replaces its contents on every build.\n",
+    )
+}
+
+/// Writes each file into the staging folder as it is rendered (from any thread); on a
+/// rebuild, leaves alone a file whose bytes the site already has.
 struct StagingSink {
-    dir: PathBuf,
-    /// The site being replaced, if there is one.
-    previous: Option<PathBuf>,
+    staging: PathBuf,
+    /// The site being updated, on a rebuild.
+    site: Option<PathBuf>,
+    /// A [`path_key`] for every file produced, to tell which of the site's files are
+    /// no longer produced: 8 bytes a file rather than its path (a build's peak memory
+    /// is while it renders).
+    produced: Mutex<Vec<u64>>,
+    /// The [`path_key`]s of the site's folders found to be real folders, not links.
+    real_folders: Mutex<HashSet<u64>>,
     unchanged: AtomicUsize,
 }
 
 impl StagingSink {
-    fn new(dir: PathBuf, previous: Option<PathBuf>) -> Self {
+    fn new(staging: &Path, site: Option<&Path>) -> Self {
         Self {
-            dir,
-            previous,
+            staging: staging.to_path_buf(),
+            site: site.map(Path::to_path_buf),
+            produced: Mutex::new(Vec::new()),
+            real_folders: Mutex::new(HashSet::new()),
             unchanged: AtomicUsize::new(0),
         }
     }
 
-    /// The previous site's copy of `file`, if its bytes are the same.
-    fn unchanged_copy(&self, file: &OutputFile) -> Option<PathBuf> {
-        let old = self.previous.as_ref()?.join(&file.path);
-        same_bytes(&old, &file.contents).then_some(old)
+    /// Whether the site already has `file`, with the same bytes, in real folders: a
+    /// file found through a link to a folder is not left alone, since the link is
+    /// replaced by a real folder when the changed files move in.
+    fn is_unchanged(&self, file: &OutputFile) -> bool {
+        let Some(site) = &self.site else {
+            return false;
+        };
+        let relative = Path::new(&file.path);
+        self.in_real_folders(site, relative) && same_bytes(&site.join(relative), &file.contents)
     }
 
-    /// Links `old` into `path`, or writes the file there; true when linked. Any
-    /// failure to link (a different file system, no hard links) just means the file
-    /// is written.
-    fn place(old: Option<&Path>, file: &OutputFile, path: &Path) -> io::Result<bool> {
-        if let Some(old) = old {
-            if fs::hard_link(old, path).is_ok() {
-                return Ok(true);
+    /// Whether every folder on the way to `site/relative` is a real folder.
+    fn in_real_folders(&self, site: &Path, relative: &Path) -> bool {
+        let mut folder = PathBuf::new();
+        for component in relative.parent().into_iter().flat_map(Path::components) {
+            let Component::Normal(name) = component else {
+                return false;
+            };
+            folder.push(name);
+            let key = path_key(&folder);
+            let lock = || {
+                self.real_folders
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+            };
+            if lock().contains(&key) {
+                continue;
             }
+            if !fs::symlink_metadata(site.join(&folder)).is_ok_and(|m| m.is_dir()) {
+                return false;
+            }
+            lock().insert(key);
         }
-        fs::write(path, &file.contents).map(|()| false)
+        true
     }
 }
 
 impl Sink for StagingSink {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
-        let path = self.dir.join(&file.path);
-        let old = self.unchanged_copy(&file);
+        if self.site.is_some() {
+            self.produced
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(path_key(Path::new(&file.path)));
+        }
+        if self.is_unchanged(&file) {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        let path = self.staging.join(&file.path);
         // Folders are made when a file first finds its own missing, rather than
         // asked for before every file or remembered in a set (a path for every folder
         // of the site, held until the end of the build).
-        let placed = match Self::place(old.as_deref(), &file, &path) {
+        let written = match fs::write(&path, &file.contents) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => path
                 .parent()
                 .map_or(Ok(()), fs::create_dir_all)
-                .and_then(|()| Self::place(old.as_deref(), &file, &path)),
-            placed => placed,
+                .and_then(|()| fs::write(&path, &file.contents)),
+            written => written,
         };
-        match placed {
-            Ok(linked) => {
-                if linked {
-                    self.unchanged.fetch_add(1, Ordering::Relaxed);
-                }
-                Ok(())
-            }
-            Err(e) => Err(Diagnostic::error(
-                &file.path,
-                format!("cannot write the site: {e}"),
-            )),
+        written.map_err(|e| Diagnostic::error(&file.path, format!("cannot write the site: {e}")))
+    }
+}
+
+/// A key for a site path, the same however the path was spelt (`a//b`, `./a/b`):
+/// a hash of its normal components.
+fn path_key(path: &Path) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    for component in path.components() {
+        if let Component::Normal(name) = component {
+            name.hash(&mut hasher);
         }
     }
+    hasher.finish()
+}
+
+/// Moves every file under `staging/relative` to the same place under `site`,
+/// replacing what is there: a folder where a file goes, or a file or a link where a
+/// folder goes (a link is removed, never followed).
+fn move_into_place(staging: &Path, site: &Path, relative: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(staging.join(relative))? {
+        let entry = entry?;
+        let relative = relative.join(entry.file_name());
+        let target = site.join(&relative);
+        let existing = fs::symlink_metadata(&target).ok();
+        if entry.file_type()?.is_dir() {
+            match existing {
+                Some(meta) if meta.is_dir() => {}
+                Some(_) => {
+                    fs::remove_file(&target)?;
+                    fs::create_dir(&target)?;
+                }
+                None => fs::create_dir(&target)?,
+            }
+            move_into_place(staging, site, &relative)?;
+        } else {
+            if existing.is_some_and(|meta| meta.is_dir()) {
+                fs::remove_dir_all(&target)?;
+            }
+            fs::rename(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes every file under `site/relative` whose [`path_key`] is not in `produced`
+/// (sorted), and the folders that leaves empty; the marker and `staging` stay. Whether
+/// anything is left in the folder.
+fn remove_not_produced(
+    site: &Path,
+    relative: &Path,
+    produced: &[u64],
+    staging: &Path,
+) -> io::Result<bool> {
+    let mut kept_any = false;
+    for entry in fs::read_dir(site.join(relative))? {
+        let entry = entry?;
+        let path = entry.path();
+        let relative = relative.join(entry.file_name());
+        let kept = if path == staging || relative == Path::new(MARKER) {
+            true
+        } else if entry.file_type()?.is_dir() {
+            let kept = remove_not_produced(site, &relative, produced, staging)?;
+            if !kept {
+                fs::remove_dir(&path)?;
+            }
+            kept
+        } else if produced.binary_search(&path_key(&relative)).is_ok() {
+            true
+        } else {
+            fs::remove_file(&path)?;
+            false
+        };
+        kept_any |= kept;
+    }
+    Ok(kept_any)
 }
 
 /// Whether `path` is a regular file (not a link to one: a link would carry over into
@@ -225,8 +388,8 @@ fn same_bytes(path: &Path, contents: &[u8]) -> bool {
     }
 }
 
-/// Moves the staged site into place: the old one is renamed away first and removed
-/// only after the new one is in place.
+/// Moves the staged site into place: whatever was at `output` is renamed away first
+/// and removed only after the new site is in place.
 fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str) -> io::Result<()> {
     let staged = staging.keep();
     let old = if output.exists() {
@@ -256,6 +419,186 @@ fn swap_in(staging: tempfile::TempDir, output: &Path, parent: &Path, name: &str)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    /// A project folder and a site folder beside it.
+    struct Folders {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        site: PathBuf,
+    }
+
+    fn folders() -> Folders {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("project");
+        fs::create_dir(&root).unwrap();
+        let site = dir.path().join("site");
+        Folders {
+            root,
+            site,
+            _dir: dir,
+        }
+    }
+
+    /// Builds a site of these files; the unchanged count.
+    fn build(folders: &Folders, files: &[(&str, &str)]) -> Result<usize, Report> {
+        write_with(&folders.site, &folders.root, |sink| {
+            for (path, contents) in files {
+                sink.put(OutputFile {
+                    path: (*path).to_owned(),
+                    contents: contents.as_bytes().to_vec(),
+                })?;
+            }
+            Ok(())
+        })
+        .map(|written| written.unchanged)
+    }
+
+    /// Every file under `dir`, by relative path, with its contents.
+    fn snapshot(dir: &Path) -> BTreeMap<String, String> {
+        let mut files = BTreeMap::new();
+        let mut folders = vec![dir.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    let relative = path
+                        .strip_prefix(dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
+                    files.insert(relative, fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        files
+    }
+
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::metadata(path).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_moves_changed_files_in_and_removes_the_rest() {
+        let folders = folders();
+        let first = [
+            ("index.html", "home"),
+            ("d/b.html", "b"),
+            ("old/c.html", "gone"),
+            ("x", "a file, then a folder"),
+            ("q/r.html", "a folder, then a file"),
+        ];
+        assert_eq!(build(&folders, &first).unwrap(), 0);
+        let home = inode(&folders.site.join("index.html"));
+        let second = [
+            ("index.html", "home"),
+            ("d/b.html", "b, edited"),
+            ("x/y.html", "in the new folder"),
+            ("q", "the file"),
+            ("new/n.html", "new"),
+        ];
+        assert_eq!(build(&folders, &second).unwrap(), 1);
+        let mut expected: BTreeMap<String, String> = second
+            .iter()
+            .map(|(p, c)| ((*p).to_owned(), (*c).to_owned()))
+            .collect();
+        let marker = fs::read_to_string(folders.site.join(MARKER)).unwrap();
+        expected.insert(MARKER.to_owned(), marker);
+        assert_eq!(snapshot(&folders.site), expected);
+        assert_eq!(
+            inode(&folders.site.join("index.html")),
+            home,
+            "unchanged file rewritten"
+        );
+        assert!(!folders.site.join("old").exists(), "emptied folder kept");
+    }
+
+    #[test]
+    fn a_failed_rebuild_changes_nothing() {
+        let folders = folders();
+        build(&folders, &[("index.html", "home"), ("a/b.html", "b")]).unwrap();
+        let before = snapshot(&folders.site);
+        let failed = write_with(&folders.site, &folders.root, |sink| {
+            sink.put(OutputFile {
+                path: "a/b.html".to_owned(),
+                contents: b"changed".to_vec(),
+            })?;
+            Err::<(), _>(Report::from(Diagnostic::error("x", "a template failed")))
+        });
+        assert!(failed.is_err());
+        assert_eq!(snapshot(&folders.site), before, "the site changed");
+        let staging_left = fs::read_dir(&folders.site).unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(STAGING_PREFIX)
+        });
+        assert!(!staging_left, "the staging folder was left behind");
+    }
+
+    #[test]
+    fn a_staging_folder_left_by_a_killed_build_is_removed() {
+        let folders = folders();
+        build(&folders, &[("index.html", "home")]).unwrap();
+        let leftover = folders.site.join(format!("{STAGING_PREFIX}killed/a"));
+        fs::create_dir_all(&leftover).unwrap();
+        fs::write(leftover.join("b.html"), "half").unwrap();
+        build(&folders, &[("index.html", "home")]).unwrap();
+        let names: Vec<_> = fs::read_dir(&folders.site)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.contains(&"index.html".to_owned()), "{names:?}");
+    }
+
+    /// A folder of the site replaced by a link to somebody's folder: the site gets a
+    /// real folder again, and nothing in the linked folder is touched.
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_folder_is_replaced_and_its_files_kept() {
+        let folders = folders();
+        build(&folders, &[("d/a.html", "a"), ("d/b.html", "b")]).unwrap();
+        let elsewhere = folders.root.join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("a.html"), "a").unwrap();
+        fs::write(elsewhere.join("mine.txt"), "my notes").unwrap();
+        fs::remove_dir_all(folders.site.join("d")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, folders.site.join("d")).unwrap();
+        assert_eq!(
+            build(&folders, &[("d/a.html", "a"), ("d/b.html", "b")]).unwrap(),
+            0
+        );
+        let d = fs::symlink_metadata(folders.site.join("d")).unwrap();
+        assert!(d.is_dir(), "the link is still there");
+        assert_eq!(
+            fs::read_to_string(folders.site.join("d/a.html")).unwrap(),
+            "a"
+        );
+        assert_eq!(
+            fs::read_to_string(folders.site.join("d/b.html")).unwrap(),
+            "b"
+        );
+        assert_eq!(snapshot(&elsewhere).len(), 2);
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("mine.txt")).unwrap(),
+            "my notes"
+        );
+    }
+
+    #[test]
+    fn path_keys_ignore_how_a_path_is_spelt() {
+        assert_eq!(
+            path_key(Path::new("a/b/index.html")),
+            path_key(Path::new("./a//b/index.html"))
+        );
+        assert_ne!(path_key(Path::new("a/b")), path_key(Path::new("ab")));
+        assert_ne!(path_key(Path::new("a/b")), path_key(Path::new("b/a")));
+    }
 
     #[test]
     fn same_bytes_compares_whole_contents() {
