@@ -29,6 +29,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::{Diagnostic, Report};
 use crate::render::{OutputFile, Sink};
 
@@ -325,35 +327,37 @@ fn move_into_place(staging: &Path, site: &Path, relative: &Path) -> io::Result<(
 
 /// Removes every file under `site/relative` whose [`path_key`] is not in `produced`
 /// (sorted), and the folders that leaves empty; the marker and `staging` stay. Whether
-/// anything is left in the folder.
+/// anything is left in the folder. Folders are walked in parallel: listing the
+/// 100,000 folders of a large site is mostly the kernel's work, on either core.
 fn remove_not_produced(
     site: &Path,
     relative: &Path,
     produced: &[u64],
     staging: &Path,
 ) -> io::Result<bool> {
-    let mut kept_any = false;
-    for entry in fs::read_dir(site.join(relative))? {
-        let entry = entry?;
-        let path = entry.path();
-        let relative = relative.join(entry.file_name());
-        let kept = if path == staging || relative == Path::new(MARKER) {
-            true
-        } else if entry.file_type()?.is_dir() {
-            let kept = remove_not_produced(site, &relative, produced, staging)?;
-            if !kept {
-                fs::remove_dir(&path)?;
+    let entries = fs::read_dir(site.join(relative))?.collect::<io::Result<Vec<_>>>()?;
+    entries
+        .par_iter()
+        .map(|entry| {
+            let path = entry.path();
+            let relative = relative.join(entry.file_name());
+            if path == staging || relative == Path::new(MARKER) {
+                return Ok(true);
             }
-            kept
-        } else if produced.binary_search(&path_key(&relative)).is_ok() {
-            true
-        } else {
-            fs::remove_file(&path)?;
-            false
-        };
-        kept_any |= kept;
-    }
-    Ok(kept_any)
+            if entry.file_type()?.is_dir() {
+                let kept = remove_not_produced(site, &relative, produced, staging)?;
+                if !kept {
+                    fs::remove_dir(&path)?;
+                }
+                Ok(kept)
+            } else if produced.binary_search(&path_key(&relative)).is_ok() {
+                Ok(true)
+            } else {
+                fs::remove_file(&path)?;
+                Ok(false)
+            }
+        })
+        .try_reduce(|| false, |a, b| Ok(a || b))
 }
 
 /// Whether `path` is a regular file (not a link to one: a link would carry over into
