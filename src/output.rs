@@ -91,7 +91,7 @@ fn absolute(path: &Path) -> PathBuf {
 #[derive(Debug)]
 pub struct Written<T> {
     pub value: T,
-    /// Files whose bytes equalled the previous site's and were linked, not written.
+    /// Files whose bytes equalled the previous site's and were left as they were.
     pub unchanged: usize,
 }
 

@@ -109,9 +109,9 @@ fn rebuilding_replaces_the_previous_output() {
     );
 }
 
-/// A rebuild links the previous site's files whose bytes did not change instead of
-/// writing them: they keep their inode and modification time (what `rsync` compares).
-/// A file edited by hand in the output, or replaced by a symlink, is written afresh.
+/// A rebuild leaves alone the site's files whose bytes did not change: they keep their
+/// inode and modification time (what `rsync` compares). A file edited by hand in the
+/// output, or replaced by a symlink, is written afresh.
 #[cfg(unix)]
 #[test]
 fn rebuilding_rewrites_only_changed_files() {
