@@ -14,8 +14,9 @@
 //! the site as it was.
 //!
 //! Why in place rather than a whole new folder swapped in: at 100,000 articles a site
-//! is 450,000 files and folders, and making a new folder of them (even of hard links
-//! to the unchanged files) and then removing the old one took longer than rendering.
+//! is 450,000 files and folders: making a new folder of them (even of hard links to
+//! the unchanged files) and then removing the old one made a rebuild after one edited
+//! note slower than a first build (BENCHMARKS.md).
 //! The price is that a build killed while it moves files into place leaves a mix of
 //! old and new pages, which the next build puts right.
 //!
