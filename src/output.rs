@@ -299,10 +299,11 @@ fn path_key(path: &Path) -> u64 {
 
 /// Moves every file under `staging/relative` to the same place under `site`,
 /// replacing what is there: a folder where a file goes, or a file or a link where a
-/// folder goes (a link is removed, never followed).
+/// folder goes (a link is removed, never followed). In parallel, like
+/// [`remove_not_produced`]: a change to the site's title stages every page.
 fn move_into_place(staging: &Path, site: &Path, relative: &Path) -> io::Result<()> {
-    for entry in fs::read_dir(staging.join(relative))? {
-        let entry = entry?;
+    let entries = fs::read_dir(staging.join(relative))?.collect::<io::Result<Vec<_>>>()?;
+    entries.par_iter().try_for_each(|entry| {
         let relative = relative.join(entry.file_name());
         let target = site.join(&relative);
         let existing = fs::symlink_metadata(&target).ok();
@@ -315,15 +316,14 @@ fn move_into_place(staging: &Path, site: &Path, relative: &Path) -> io::Result<(
                 }
                 None => fs::create_dir(&target)?,
             }
-            move_into_place(staging, site, &relative)?;
+            move_into_place(staging, site, &relative)
         } else {
             if existing.is_some_and(|meta| meta.is_dir()) {
                 fs::remove_dir_all(&target)?;
             }
-            fs::rename(entry.path(), &target)?;
+            fs::rename(entry.path(), &target)
         }
-    }
-    Ok(())
+    })
 }
 
 /// Removes every file under `site/relative` whose [`path_key`] is not in `produced`
