@@ -17,8 +17,9 @@
 //! is 450,000 files and folders: making a new folder of them (even of hard links to
 //! the unchanged files) and then removing the old one made a rebuild after one edited
 //! note slower than a first build (BENCHMARKS.md).
-//! The price is that a build killed while it moves files into place leaves a mix of
-//! old and new pages, which the next build puts right.
+//! The price is that a build killed, or stopped by a file system error, while it
+//! moves files into place leaves a mix of old and new pages, which the next build puts
+//! right.
 //!
 //! Folders that hold the user's own files are refused.
 
