@@ -12,30 +12,22 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::annotate::AnnotationFile;
-use crate::diagnostics::{Diagnostic, Report};
+use crate::diagnostics::Diagnostic;
 use crate::link::{Archive, Entity, MentionMatcher};
 use crate::load::{ArticleSource, Project};
 use crate::parse::{self, Format};
 
-/// Every archive-wide warning, with the texts of the files they point into.
-pub fn archive_warnings(project: &Project, archive: &Archive) -> Report {
-    let mut report = Report::default();
-    report.extend(missing_annotations(project));
-    report.extend(entity_warnings(project, archive));
-    report.extend(
-        project
-            .articles
-            .par_iter()
-            .flat_map_iter(unmatched_overrides)
-            .collect::<Vec<_>>(),
-    );
-    attach_sources(project, &mut report);
-    report
+/// The warnings that look across the archive: articles without annotation files,
+/// and entities and aliases no article uses. [`unmatched_overrides`] is per article:
+/// `gloss check` runs it while each article's texts are in memory.
+pub fn archive_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> {
+    let mut warnings = missing_annotations(project);
+    warnings.extend(entity_warnings(project, archive));
+    warnings
 }
 
 /// Articles published without an annotation file.
@@ -211,28 +203,6 @@ fn override_span(text: &str, line: &str) -> Option<Range<usize>> {
                 .find(quoted.as_str())
                 .map(|at| start + at..start + at + quoted.len())
         })
-}
-
-/// Gives the report the text of each file its diagnostics point into.
-fn attach_sources(project: &Project, report: &mut Report) {
-    let wanted: BTreeSet<&Path> = report
-        .diagnostics
-        .iter()
-        .map(|d| d.path.as_path())
-        .collect();
-    let files = project.entities.iter().chain(
-        project
-            .articles
-            .iter()
-            .flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())),
-    );
-    let texts: Vec<(&Path, &str)> = files
-        .filter(|file| wanted.contains(file.path.as_path()))
-        .map(|file| (file.path.as_path(), file.text.as_str()))
-        .collect();
-    for (path, text) in texts {
-        report.add_source(path, text);
-    }
 }
 
 #[cfg(test)]

@@ -56,10 +56,10 @@ pub const SOURCES_FILE: &str = "_sources.toml";
 /// Whether [`load_project_with`] reads the articles' and their annotation files' texts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArticleTexts {
-    /// Every text is read now (`serve`, `gloss check`, `gloss new`).
+    /// Every text is read now (`serve`, `gloss new`).
     Read,
     /// Articles and their annotation files are listed with empty texts, for the
-    /// caller to read one at a time with [`read_article`] (a build reads, parses and
+    /// caller to read one at a time with [`read_article`] (a build or a check reads, parses and
     /// drops each in turn, so an archive's texts are never all in memory at once).
     /// Registries, orphan annotation files, templates and static files are read.
     Defer,

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::annotate::{annotate_article, AnnotatedArticle};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::link::{self, Archive, LinkContext, LinkDiagnostics, Registry};
+use crate::lint;
 use crate::load::{self, Project};
 use crate::progress::{Progress, Stage};
 use crate::render::{self, Rendered, Sink};
@@ -49,15 +50,21 @@ pub struct Built {
     pub articles: usize,
 }
 
-/// Loads and checks a project without rendering: the archive plus every diagnostic.
-/// `Err` only when nothing could be assembled at all.
-pub fn assemble(root: &Path, options: &BuildOptions) -> Result<(Project, Archive, Report), Report> {
-    let assembled = assemble_parts(root, options)?;
+/// Loads, checks and lints a project without rendering (`gloss check`): every
+/// diagnostic a build would report plus the archive-wide warnings of [`lint`]. Like a
+/// build, it reads, parses, lints and frees each article in turn, so the archive's
+/// texts are never all in memory at once (holding them took 1.6 GB at 100,000
+/// articles). `Err` only when nothing could be assembled at all.
+pub fn check(root: &Path, options: &BuildOptions) -> Result<(Archive, Report), Report> {
+    let mut assembled = assemble_keeping(root, options, Texts::ReadLintAndFree)?;
+    let warnings = lint::archive_warnings(&assembled.project, &assembled.archive);
+    assembled.other.extend(warnings);
+    assembled.project = without_article_sources(assembled.project);
     let report = assembled.report();
-    Ok((assembled.project, assembled.archive, report))
+    Ok((assembled.archive, report))
 }
 
-/// [`assemble`] for a build: each article's files are read, parsed and dropped in
+/// Assembles a project for a build: each article's files are read, parsed and dropped in
 /// turn, so the archive's texts are never all in memory at once; the report reads
 /// again from disk the few files its diagnostics point into. Rendering reads the
 /// parsed documents.
@@ -104,14 +111,17 @@ pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Asse
 /// Whether assembling keeps every article's source text.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Texts {
-    /// `serve`'s session and `gloss check` (whose lints read the texts) need them:
-    /// all are read first, then parsed.
+    /// `serve`'s session needs them (an edit re-parses one article against the
+    /// others): all are read first, then parsed.
     Keep,
     /// A build does not: each article and its annotation file are read just before
     /// they are parsed and freed just after (the parsed document has its own copy of
     /// the text). Reading all first held the whole archive's source text, 870 MB at
     /// 100,000 articles, and did not let reading one article overlap parsing another.
     ReadAndFree,
+    /// `gloss check`: as a build, and each article's own lints
+    /// ([`lint::unmatched_overrides`]) run on its texts before they are freed.
+    ReadLintAndFree,
 }
 
 fn assemble_keeping(
@@ -122,7 +132,7 @@ fn assemble_keeping(
     options.begin(Stage::Load);
     let article_texts = match texts {
         Texts::Keep => load::ArticleTexts::Read,
-        Texts::ReadAndFree => load::ArticleTexts::Defer,
+        Texts::ReadAndFree | Texts::ReadLintAndFree => load::ArticleTexts::Defer,
     };
     let mut project = load::load_project_with(root, article_texts)?;
     if let Some(base_url) = &options.base_url {
@@ -145,7 +155,10 @@ fn assemble_keeping(
                 Ok((Box::new(annotated), diagnostics))
             })
             .collect(),
-        Texts::ReadAndFree => read_and_annotate_all(&root, &mut project.articles, options),
+        Texts::ReadAndFree => read_and_annotate_all(&root, &mut project.articles, false, options),
+        Texts::ReadLintAndFree => {
+            read_and_annotate_all(&root, &mut project.articles, true, options)
+        }
     };
     let (annotated, annotate): (Vec<Box<AnnotatedArticle>>, Vec<Vec<Diagnostic>>) = results
         .into_iter()
@@ -180,16 +193,18 @@ type Annotated = (Box<AnnotatedArticle>, Vec<Diagnostic>);
 const READ_AHEAD: usize = 256;
 
 /// Reads every article's files (a chunk ahead, see [`load::read_ahead`]), parses and
-/// anchors each, and frees its texts. Results keep the articles' order.
+/// anchors each (and with `lint`, lints it: see [`Texts::ReadLintAndFree`]), and
+/// frees its texts. Results keep the articles' order.
 fn read_and_annotate_all(
     root: &Path,
     articles: &mut [load::ArticleSource],
+    lint: bool,
     options: &BuildOptions,
 ) -> Vec<Result<Annotated, Diagnostic>> {
     let mut results = Vec::with_capacity(articles.len());
     load::read_ahead(root, articles, READ_AHEAD, |chunk, reads| {
         results.par_extend(chunk.par_iter_mut().zip(reads).map(|(article, read)| {
-            let result = annotate_read(article, read);
+            let result = annotate_read(article, read, lint);
             options.advance(1);
             result
         }));
@@ -197,13 +212,18 @@ fn read_and_annotate_all(
     results
 }
 
-/// Parses and anchors one article whose files were read, and frees the texts.
+/// Parses and anchors one article whose files were read (and lints it, if asked),
+/// and frees the texts.
 fn annotate_read(
     article: &mut load::ArticleSource,
     read: load::ArticleRead,
+    lint: bool,
 ) -> Result<Annotated, Diagnostic> {
     let unread_annotation = read?;
     let (annotated, mut diagnostics) = annotate_article(article);
+    if lint {
+        diagnostics.extend(lint::unmatched_overrides(article));
+    }
     load::forget_texts(article);
     diagnostics.extend(unread_annotation);
     Ok((Box::new(annotated), diagnostics))

@@ -9,12 +9,8 @@ use crate::cli::{CheckArgs, Format};
 use super::{EXIT_INVALID, EXIT_OK};
 
 pub(crate) fn execute(root: &Path, args: &CheckArgs, quiet: bool) -> u8 {
-    let (mut report, base_path) = match site::assemble(root, &BuildOptions::default()) {
-        Ok((project, archive, mut report)) => {
-            report.merge(gloss::lint::archive_warnings(&project, &archive));
-            report.sort();
-            (report, archive.config.base_path().to_owned())
-        }
+    let (mut report, base_path) = match site::check(root, &BuildOptions::default()) {
+        Ok((archive, report)) => (report, archive.config.base_path().to_owned()),
         Err(report) => (report, "/".to_owned()),
     };
     if let Some(dir) = &args.output {

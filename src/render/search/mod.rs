@@ -264,11 +264,11 @@ fn insert_nonempty(filters: &mut BTreeMap<String, Vec<String>>, key: &str, value
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::{assemble, BuildOptions};
+    use crate::site::{check, BuildOptions};
 
     fn seeds() -> Archive {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let (_, archive, report) = assemble(root, &BuildOptions::default()).expect("seeds");
+        let (archive, report) = check(root, &BuildOptions::default()).expect("seeds");
         assert!(!report.has_errors());
         archive
     }
