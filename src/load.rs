@@ -59,8 +59,9 @@ pub enum ArticleTexts {
     /// Every text is read now (`serve`, `gloss new`).
     Read,
     /// Articles and their annotation files are listed with empty texts, for the
-    /// caller to read one at a time with [`read_article`] (a build or a check reads, parses and
-    /// drops each in turn, so an archive's texts are never all in memory at once).
+    /// caller to read one at a time with [`read_article`] (a build or a check reads,
+    /// parses and drops each in turn, so an archive's texts are never all in memory
+    /// at once).
     /// Registries, orphan annotation files, templates and static files are read.
     Defer,
 }
