@@ -21,30 +21,33 @@ use crate::link::{Archive, Entity, MentionMatcher};
 use crate::load::{ArticleSource, Project};
 use crate::parse::{self, Format};
 
-/// The warnings that look across the archive: articles without annotation files,
-/// and entities and aliases no article uses. [`unmatched_overrides`] is per article:
-/// `gloss check` runs it while each article's texts are in memory.
+/// The warnings that look across the archive: entities and aliases no article uses.
+/// [`article_warnings`] are per article: `gloss check` runs them while each article's
+/// texts are in memory.
 pub fn archive_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> {
-    let mut warnings = missing_annotations(project);
-    warnings.extend(entity_warnings(project, archive));
+    entity_warnings(project, archive)
+}
+
+/// One article's warnings: no annotation file, or `[parse]` lines that match nothing.
+pub fn article_warnings(article: &ArticleSource) -> Vec<Diagnostic> {
+    let mut warnings: Vec<Diagnostic> = missing_annotation(article).into_iter().collect();
+    warnings.extend(unmatched_overrides(article));
     warnings
 }
 
-/// Articles published without an annotation file.
-pub fn missing_annotations(project: &Project) -> Vec<Diagnostic> {
-    project
-        .articles
-        .iter()
-        .filter(|article| article.annotation.is_none())
-        .map(|article| {
-            Diagnostic::warning(&article.source.path, "article has no annotation file")
-                .with_note("it is published with the metadata the parser finds, and no notes")
-                .with_hint(format!(
-                    "create one with `gloss new {}`",
-                    article.source.path.display()
-                ))
-        })
-        .collect()
+/// An article published without an annotation file.
+pub fn missing_annotation(article: &ArticleSource) -> Option<Diagnostic> {
+    if article.annotation.is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::warning(&article.source.path, "article has no annotation file")
+            .with_note("it is published with the metadata the parser finds, and no notes")
+            .with_hint(format!(
+                "create one with `gloss new {}`",
+                article.source.path.display()
+            )),
+    )
 }
 
 /// Entities no article mentions, and aliases that never match any article's text.

@@ -5,6 +5,18 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
+/// `list` moved into an allocation of exactly its length, for lists a build holds
+/// until the archive is rendered. `shrink_to_fit` is not enough: mimalloc leaves a
+/// block where it is when it shrinks by less than half.
+pub fn exact_size<T>(list: Vec<T>) -> Vec<T> {
+    if list.capacity() == list.len() {
+        return list;
+    }
+    let mut exact = Vec::with_capacity(list.len());
+    exact.extend(list);
+    exact
+}
+
 /// A publication or event date that may be known only to the month or the year.
 ///
 /// Written in TOML as a date (`2024-05-03`), a datetime (only its date is kept), or a
@@ -180,6 +192,18 @@ pub fn is_slug(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn exact_size_keeps_the_items_and_drops_the_spare_room() {
+        let mut grown = Vec::new();
+        for n in 0..5 {
+            grown.push(n.to_string());
+        }
+        assert!(grown.capacity() > 5);
+        let exact = exact_size(grown);
+        assert_eq!(exact, ["0", "1", "2", "3", "4"]);
+        assert_eq!(exact.capacity(), 5);
+    }
+
     use super::*;
 
     #[test]

@@ -59,7 +59,6 @@ pub fn check(root: &Path, options: &BuildOptions) -> Result<(Archive, Report), R
     let mut assembled = assemble_keeping(root, options, Texts::ReadLintAndFree)?;
     let warnings = lint::archive_warnings(&assembled.project, &assembled.archive);
     assembled.other.extend(warnings);
-    assembled.project = without_article_sources(assembled.project);
     let report = assembled.report();
     Ok((assembled.archive, report))
 }
@@ -72,8 +71,7 @@ fn assemble_for_build(
     root: &Path,
     options: &BuildOptions,
 ) -> Result<(Project, Archive, Report), Report> {
-    let mut assembled = assemble_keeping(root, options, Texts::ReadAndFree)?;
-    assembled.project = without_article_sources(assembled.project);
+    let assembled = assemble_keeping(root, options, Texts::ReadAndFree)?;
     let report = assembled.report();
     Ok((assembled.project, assembled.archive, report))
 }
@@ -120,7 +118,7 @@ enum Texts {
     /// 100,000 articles, and did not let reading one article overlap parsing another.
     ReadAndFree,
     /// `gloss check`: as a build, and each article's own lints
-    /// ([`lint::unmatched_overrides`]) run on its texts before they are freed.
+    /// ([`lint::article_warnings`]) run on its texts before they are freed.
     ReadLintAndFree,
 }
 
@@ -173,6 +171,10 @@ fn assemble_keeping(
             .with_hint("name it after an article file: `<article stem>.toml`"),
         );
     }
+    if texts != Texts::Keep {
+        // Their texts are freed; the list of files itself is not needed any more.
+        project = without_article_sources(project);
+    }
     options.begin(Stage::Link);
     let context = LinkContext::new(&registry);
     let (archive, link) = link::link_with(&context, project.config.clone(), registry, annotated);
@@ -222,7 +224,7 @@ fn annotate_read(
     let unread_annotation = read?;
     let (annotated, mut diagnostics) = annotate_article(article);
     if lint {
-        diagnostics.extend(lint::unmatched_overrides(article));
+        diagnostics.extend(lint::article_warnings(article));
     }
     load::forget_texts(article);
     diagnostics.extend(unread_annotation);

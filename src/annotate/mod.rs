@@ -125,6 +125,9 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
     for (index, note) in notes.iter_mut().enumerate() {
         note.number = index + 1;
     }
+    // Held until the article's pages are rendered: without the room the list grew
+    // into (a note is 248 bytes; three notes had room for four).
+    let notes = crate::model::exact_size(notes);
     // Anchoring was the last stage to read the text as it went. From here the article
     // mostly waits, with every other article of the archive, for its mentions to be
     // found and its pages rendered (which read the text once each), so its text is

@@ -602,15 +602,26 @@ fn find_mentions(
     }
     found.sort_by_key(|(range, _)| (range.start, range.end));
     // Numbered per entity, so a new mention of one entity does not renumber (and
-    // break links to) the mentions of every other.
-    let mut seen = vec![0_u32; registry.entities.len()];
-    found
+    // break links to) the mentions of every other. An article names a handful of
+    // entities: counted in a short list, not in an array as long as the registry
+    // (zeroing one per article was quadratic in the archive's size).
+    let mut seen: Vec<(usize, u32)> = Vec::new();
+    let mentions: Vec<Mention> = found
         .into_iter()
         .map(|(range, entity)| {
-            seen[entity] += 1;
-            Mention::new(range, entity, seen[entity])
+            let ordinal = if let Some((_, count)) = seen.iter_mut().find(|(e, _)| *e == entity) {
+                *count += 1;
+                *count
+            } else {
+                seen.push((entity, 1));
+                1
+            };
+            Mention::new(range, entity, ordinal)
         })
-        .collect()
+        .collect();
+    // Collected in place into the matcher's list, which grew by doubling: its spare
+    // room would be held with the article until it is rendered.
+    crate::model::exact_size(mentions)
 }
 
 /// Every person's lowercased name and aliases → entity index, built once per build:

@@ -118,7 +118,9 @@ pub fn distinct_entities(article: &Article) -> Vec<usize> {
         .collect();
     entities.sort_unstable();
     entities.dedup();
-    entities
+    // Every article's set is held while all are ranked; a few entities, not the
+    // room for every mention.
+    crate::model::exact_size(entities)
 }
 
 /// Entities in both sorted sets that carry weight, rarest first.
