@@ -265,7 +265,12 @@ fn find_headline(lines: &[Line<'_>], roles: &mut [Role], document: &mut Document
         .unwrap_or(0);
     let repeats = |i: usize| {
         let text = lines[i].text;
-        let visible = text.chars().filter(|c| !c.is_whitespace()).count();
+        // Counted only as far as the limit: a paragraph need not be read to its end.
+        let visible = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .take(longest + 2)
+            .count();
         visible <= longest + 1 && headline.repeats.contains(&match_key(text))
     };
     let repeated = next.is_some_and(repeats);

@@ -7,6 +7,9 @@
 
 /// Collapses every run of whitespace (including no-break spaces) to one space and trims.
 pub(crate) fn collapse_whitespace(text: &str) -> String {
+    if is_collapsed(text) {
+        return text.to_owned();
+    }
     let mut collapsed = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !collapsed.is_empty() {
@@ -15,6 +18,28 @@ pub(crate) fn collapse_whitespace(text: &str) -> String {
         collapsed.push_str(word);
     }
     collapsed
+}
+
+/// Whether [`collapse_whitespace`] would give `text` back unchanged, decided on bytes:
+/// no whitespace but single ASCII spaces between other characters. Most scraped lines
+/// are such; decoding each into chars to split it was a per-line cost of parsing. A
+/// byte that may begin a non-ASCII whitespace character in UTF-8 (U+0085, U+00A0,
+/// U+1680, U+2000–U+205F, U+3000) sends the line to the full path.
+fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut after_space = false;
+    for &byte in bytes {
+        match byte {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3 => return false,
+            _ => after_space = false,
+        }
+    }
+    true
 }
 
 /// Whether `text` has more than `limit` whitespace-separated words. Stops counting
@@ -255,6 +280,60 @@ fn span(start: usize, end: usize) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The definition the fast path must agree with.
+    fn collapsed_by_splitting(text: &str) -> String {
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn collapsing_agrees_with_splitting_on_whitespace() {
+        let pieces = [
+            "a",
+            "Kyiv",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\u{a0}",
+            "\u{85}",
+            "\u{1680}",
+            "\u{2009}",
+            "\u{202f}",
+            "\u{205f}",
+            "\u{3000}",
+            "é",
+            "–",
+            "“",
+            "ボランティア",
+            "\u{200b}",
+            "\u{1f}",
+            ".",
+        ];
+        // Every string of up to four pieces: spaces at either end, runs, lone and
+        // mixed kinds of whitespace, and non-ASCII letters beside them.
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        assert!(texts.len() > 100_000);
+        for text in &texts {
+            assert_eq!(
+                collapse_whitespace(text),
+                collapsed_by_splitting(text),
+                "{text:?}"
+            );
+        }
+        assert!(is_collapsed("One line, with single spaces."));
+        assert!(!is_collapsed("Two  spaces"));
+        assert!(!is_collapsed("No-break\u{a0}space"));
+    }
 
     #[test]
     fn one_pass_collapse_and_straighten_matches_the_two_passes() {
