@@ -56,8 +56,6 @@ pub struct Note {
     pub kind: NoteType,
     /// Where it is in [`Document::text`].
     pub range: Range<usize>,
-    /// What the editor wrote, for the export's TextQuoteSelector.
-    pub quote: TextQuote,
     /// `Some(edits)` when the quote was re-anchored approximately.
     pub fuzzy: Option<usize>,
     /// Markdown, with its position in the annotation file (for `[[id]]` errors).
@@ -180,7 +178,6 @@ impl Anchorer<'_> {
                     number: 0,
                     kind: NoteType::Note(*spec.kind.get_ref()),
                     range,
-                    quote,
                     fuzzy,
                     body: spec.body.clone(),
                     correct: spec.correct.clone(),
@@ -196,7 +193,6 @@ impl Anchorer<'_> {
                     number: 0,
                     kind: NoteType::Claim,
                     range,
-                    quote,
                     fuzzy,
                     body: spec.body.clone(),
                     correct: None,
