@@ -15,11 +15,10 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use crate::annotate::AnnotationFile;
 use crate::diagnostics::Diagnostic;
 use crate::link::{Archive, Entity, MentionMatcher};
 use crate::load::{ArticleSource, Project};
-use crate::parse::{self, Format};
+use crate::parse::{self, Format, ParseOverrides};
 
 /// The warnings that look across the archive: entities and aliases no article uses.
 /// [`article_warnings`] are per article: `gloss check` runs them while each article's
@@ -28,10 +27,11 @@ pub fn archive_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic>
     entity_warnings(project, archive)
 }
 
-/// One article's warnings: no annotation file, or `[parse]` lines that match nothing.
-pub fn article_warnings(article: &ArticleSource) -> Vec<Diagnostic> {
+/// One article's warnings: no annotation file, or `[parse]` lines (`overrides`, from
+/// its annotation file) that match nothing.
+pub fn article_warnings(article: &ArticleSource, overrides: &ParseOverrides) -> Vec<Diagnostic> {
     let mut warnings: Vec<Diagnostic> = missing_annotation(article).into_iter().collect();
-    warnings.extend(unmatched_overrides(article));
+    warnings.extend(unmatched_overrides(article, overrides));
     warnings
 }
 
@@ -157,25 +157,21 @@ fn alias_span(text: &str, entity: &Entity, alias: &str) -> Option<Range<usize>> 
 }
 
 /// `[parse] drop` and `keep` entries of one article that match nothing.
-pub fn unmatched_overrides(article: &ArticleSource) -> Vec<Diagnostic> {
+pub fn unmatched_overrides(article: &ArticleSource, overrides: &ParseOverrides) -> Vec<Diagnostic> {
     let Some(annotation) = &article.annotation else {
         return Vec::new();
     };
-    // A file that does not parse is reported by the build itself.
-    let Ok(file) = AnnotationFile::parse(&annotation.path, &annotation.text) else {
-        return Vec::new();
-    };
-    if file.parse.drop.is_empty() && file.parse.keep.is_empty() {
+    if overrides.drop.is_empty() && overrides.keep.is_empty() {
         return Vec::new();
     }
     let unmatched = match article.format {
-        Format::Text => parse::unmatched_text_overrides(&article.source.text, &file.parse),
-        Format::Markdown => parse::unmatched_markdown_overrides(&article.source.text, &file.parse),
+        Format::Text => parse::unmatched_text_overrides(&article.source.text, overrides),
+        Format::Markdown => parse::unmatched_markdown_overrides(&article.source.text, overrides),
     };
     unmatched
         .into_iter()
         .map(|line| {
-            let list = if file.parse.drop.contains(&line) {
+            let list = if overrides.drop.contains(&line) {
                 "drop"
             } else {
                 "keep"

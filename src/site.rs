@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::annotate::{annotate_article, AnnotatedArticle};
+use crate::annotate::{annotate_article, annotate_with_overrides, AnnotatedArticle};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::link::{self, Archive, LinkContext, LinkDiagnostics, Registry};
 use crate::lint;
@@ -222,9 +222,9 @@ fn annotate_read(
     lint: bool,
 ) -> Result<Annotated, Diagnostic> {
     let unread_annotation = read?;
-    let (annotated, mut diagnostics) = annotate_article(article);
+    let (annotated, mut diagnostics, overrides) = annotate_with_overrides(article);
     if lint {
-        diagnostics.extend(lint::article_warnings(article));
+        diagnostics.extend(lint::article_warnings(article, &overrides));
     }
     load::forget_texts(article);
     diagnostics.extend(unread_annotation);

@@ -22,7 +22,7 @@ pub use file::{
 
 use crate::diagnostics::Diagnostic;
 use crate::load::ArticleSource;
-use crate::parse::{self, Document, Format};
+use crate::parse::{self, Document, Format, ParseOverrides};
 
 /// What kind of annotation a [`Note`] is: one of the note kinds, or a reviewed claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -91,6 +91,16 @@ pub struct AnnotatedArticle {
 /// Parses and anchors one article. Problems are returned as diagnostics; the article
 /// is always returned, with what could be anchored (a bad quote drops only that note).
 pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagnostic>) {
+    let (article, diagnostics, _) = annotate_with_overrides(source);
+    (article, diagnostics)
+}
+
+/// [`annotate_article`], also handing back the annotation file's `[parse]` overrides
+/// (empty when it has none or does not parse), for `gloss check` to lint without
+/// parsing the file again.
+pub fn annotate_with_overrides(
+    source: &ArticleSource,
+) -> (AnnotatedArticle, Vec<Diagnostic>, ParseOverrides) {
     let mut diagnostics = Vec::new();
     // A broken annotation file is reported, and the article still goes on with no
     // annotations: dropping it would make every `[[id]]` and `see_also` pointing at it
@@ -142,7 +152,7 @@ pub fn annotate_article(source: &ArticleSource) -> (AnnotatedArticle, Vec<Diagno
         mentions,
         see_also: file.see_also,
     };
-    (article, diagnostics)
+    (article, diagnostics, file.parse)
 }
 
 /// Anchors quotes of one annotation file and turns failures into diagnostics.
