@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use gloss::rebuild::Session;
+use gloss::render::MemorySink;
 use gloss::site::BuildOptions;
 
 /// The allocator the `gloss` binary uses, so the times are comparable.
@@ -37,7 +38,9 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let started = Instant::now();
-    let (mut session, first) = match Session::start(&root, &BuildOptions::default()) {
+    // The files are kept in a plain list: this times the rebuild, not the server.
+    let first_files = MemorySink::default();
+    let (mut session, first) = match Session::start(&root, &BuildOptions::default(), &first_files) {
         Ok(built) => built,
         Err(report) => {
             report.emit_to_stderr();
@@ -50,7 +53,7 @@ fn main() -> ExitCode {
         first.units_total,
         started.elapsed()
     );
-    drop(first);
+    drop((first, first_files));
     let changed = BTreeSet::from([relative]);
     let mut times: Vec<Duration> = Vec::with_capacity(edits);
     for n in 1..=edits {
@@ -59,8 +62,9 @@ fn main() -> ExitCode {
             eprintln!("cannot write {}", path.display());
             return ExitCode::from(2);
         }
+        let files = MemorySink::default();
         let started = Instant::now();
-        match session.update(&changed) {
+        match session.update(&changed, &files) {
             Ok(outcome) => {
                 let elapsed = started.elapsed();
                 println!(

@@ -41,7 +41,7 @@ use crate::render::plan::{ArticlePrints, Lists, Unit};
 use crate::render::search::{self, Record};
 use crate::render::templates::Templates;
 use crate::render::views::Views;
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 use crate::site::{assemble_parts, Assembled, BuildOptions};
 
 /// A built site and everything needed to rebuild part of it.
@@ -62,12 +62,12 @@ pub struct Session {
     needs_full: bool,
 }
 
-/// What a build or an update produced.
+/// What a build or an update produced. Its files went into the caller's sink.
 #[derive(Debug)]
 pub struct Outcome {
-    /// New or changed files. After a full build: every file of the site, which
-    /// replaces the previous version whole.
-    pub written: Vec<OutputFile>,
+    /// How many files were put into the sink: new or changed files, or after a full
+    /// build every file of the site, which replaces the previous version whole.
+    pub written: usize,
     /// Files of the previous version that are gone (after an incremental update).
     pub removed: Vec<String>,
     pub warnings: Report,
@@ -96,8 +96,13 @@ impl SearchJob {
 }
 
 impl Session {
-    /// Builds the whole site in memory.
-    pub fn start(root: &Path, options: &BuildOptions) -> Result<(Self, Outcome), Report> {
+    /// Builds the whole site into `sink` (as each page is rendered, so the caller
+    /// decides how the site is held). On `Err`, what `sink` got is to be dropped.
+    pub fn start(
+        root: &Path,
+        options: &BuildOptions,
+        sink: &dyn Sink,
+    ) -> Result<(Self, Outcome), Report> {
         let assembled = assemble_parts(root, options)?;
         let warnings = assembled.report();
         if warnings.has_errors() {
@@ -116,25 +121,23 @@ impl Session {
 
         let lists = Lists::new(archive);
         let newest = lists.newest.clone();
-        let (rendered_units, units_total, rendered) =
+        let (rendered_files, units_total, rendered) =
             with_pages(archive, &templates, lists, |pages| -> Result<_, Report> {
                 let units = pages.units();
-                let rendered = pages.render_each(&units)?;
+                let rendered = pages.render_each(&units, sink)?;
+                let written = rendered.iter().map(|(_, paths)| paths.len()).sum();
                 let map = rendered
-                    .iter()
-                    .map(|(unit, files)| {
-                        let print = pages.fingerprint(unit, &prints);
-                        (unit.clone(), (print, paths(files)))
+                    .into_iter()
+                    .map(|(unit, paths)| {
+                        let print = pages.fingerprint(&unit, &prints);
+                        (unit, (print, paths))
                     })
                     .collect::<FxHashMap<_, _>>();
-                Ok((rendered, units.len(), map))
+                Ok((written, units.len(), map))
             })?;
         let (article_records, entity_records) = all_records(&assembled);
-        let mut written: Vec<OutputFile> = rendered_units
-            .into_iter()
-            .flat_map(|(_, files)| files)
-            .collect();
-        written.extend(assets.into_files());
+        let mut written = rendered_files;
+        written += put_all(sink, assets.into_files())?;
         let session = Self {
             root: root.to_path_buf(),
             options: options.clone(),
@@ -147,7 +150,7 @@ impl Session {
             entity_records,
             needs_full: false,
         };
-        written.extend(session.search_job(&newest).run());
+        written += put_all(sink, session.search_job(&newest).run())?;
         let outcome = Outcome {
             written,
             removed: Vec::new(),
@@ -164,14 +167,20 @@ impl Session {
     /// Brings the site up to date with the files in `changed` (relative to the
     /// project root). Errors leave the files as they were: the next successful
     /// update renders everything that changed since the last good one.
-    pub fn update(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Outcome, Report> {
+    /// The new and changed files go into `sink`; on `Err`, what it got is to be
+    /// dropped.
+    pub fn update(
+        &mut self,
+        changed: &BTreeSet<PathBuf>,
+        sink: &dyn Sink,
+    ) -> Result<Outcome, Report> {
         let edits = if self.needs_full {
             None
         } else {
             self.article_edits(changed)
         };
         let Some(edits) = edits else {
-            return self.rebuild_all();
+            return self.rebuild_all(sink);
         };
         let (edited, renamed) = self.apply_edits(edits)?;
         // An article's print changes with its own files, or, when a slug or title
@@ -192,14 +201,14 @@ impl Session {
             // update renders everything that changed since.
             return Err(warnings);
         }
-        let mut outcome = self.render_changed(prints)?;
+        let mut outcome = self.render_changed(prints, sink)?;
         outcome.warnings = warnings;
         Ok(outcome)
     }
 
     /// The whole project again; a failure makes the next update a full one too.
-    fn rebuild_all(&mut self) -> Result<Outcome, Report> {
-        match Session::start(&self.root, &self.options) {
+    fn rebuild_all(&mut self, sink: &dyn Sink) -> Result<Outcome, Report> {
+        match Session::start(&self.root, &self.options, sink) {
             Ok((session, outcome)) => {
                 *self = session;
                 Ok(outcome)
@@ -274,7 +283,11 @@ impl Session {
     }
 
     /// Renders the units whose fingerprint changed since they were last rendered.
-    fn render_changed(&mut self, prints: ArticlePrints) -> Result<Outcome, Report> {
+    fn render_changed(
+        &mut self,
+        prints: ArticlePrints,
+        sink: &dyn Sink,
+    ) -> Result<Outcome, Report> {
         let archive = &self.assembled.archive;
         let lists = Lists::new(archive);
         let newest = lists.newest.clone();
@@ -298,7 +311,7 @@ impl Session {
                     .map(|(unit, print)| (unit.clone(), *print))
                     .unzip();
                 // `render_each` keeps the order of the units it is given.
-                let rendered = pages.render_each(&stale)?;
+                let rendered = pages.render_each(&stale, sink)?;
                 Ok((
                     rendered.into_iter().zip(stale_prints).collect::<Vec<_>>(),
                     next,
@@ -325,17 +338,18 @@ impl Session {
                 keep
             });
         }
-        for ((unit, files), print) in &rendered {
-            if let Some((_, old)) = self.rendered.insert(unit.clone(), (*print, paths(files))) {
+        let units_rendered = rendered.len();
+        let mut written_paths: HashSet<String> = HashSet::new();
+        for ((unit, paths), print) in rendered {
+            written_paths.extend(paths.iter().cloned());
+            if let Some((_, old)) = self.rendered.insert(unit, (print, paths)) {
                 maybe_removed.extend(old);
             }
         }
-        let units_rendered = rendered.len();
-        let written: Vec<OutputFile> = rendered.into_iter().flat_map(|((_, f), _)| f).collect();
-        let written_paths: HashSet<&str> = written.iter().map(|f| f.path.as_str()).collect();
+        let written = written_paths.len();
         let mut removed: Vec<String> = maybe_removed
             .into_iter()
-            .filter(|p| !written_paths.contains(p.as_str()))
+            .filter(|p| !written_paths.contains(p))
             .collect();
         removed.sort();
         removed.dedup();
@@ -403,8 +417,13 @@ fn all_records(assembled: &Assembled) -> (Vec<Arc<Record>>, Vec<Arc<Record>>) {
     (articles, entities)
 }
 
-fn paths(files: &[OutputFile]) -> Vec<String> {
-    files.iter().map(|f| f.path.clone()).collect()
+/// Puts `files` into `sink`, counting them.
+fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<usize, Report> {
+    let count = files.len();
+    for file in files {
+        sink.put(file)?;
+    }
+    Ok(count)
 }
 
 /// A hash of an article's own files.

@@ -1,7 +1,7 @@
 //! `gloss serve`: a live-reloading preview, served from memory.
 //!
 //! The site is built by a [`crate::rebuild::Session`] and kept in memory (never written
-//! to disk), behind an `RwLock<Arc<…>>` that a rebuild changes under the write lock, so
+//! to disk), each file LZ4-compressed as it is rendered and unpacked per request, behind an `RwLock<Arc<…>>` that a rebuild changes under the write lock, so
 //! a request sees either the old site or the new one, never a mix. A file watcher
 //! rebuilds on every change (incrementally when only article or annotation files
 //! changed); open pages hear about it over Server-Sent Events and reload.
@@ -10,7 +10,8 @@
 //! HTML page, so the editor sees the problem where they are looking; the next good
 //! build removes it. The pieces:
 //!
-//! - [`state`]: the in-memory site and how a build result becomes one;
+//! - [`state`]: the in-memory site (compressed files) and how a build result becomes
+//!   one;
 //! - [`http`]: request paths → files, content types, redirects, 404s;
 //! - [`inject`]: the live-reload script and the error overlay;
 //! - [`events`]: the Server-Sent Events broadcaster;

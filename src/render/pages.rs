@@ -105,23 +105,37 @@ impl Pages<'_> {
         Ok(())
     }
 
-    /// Renders `units` in parallel, returning each unit's files.
-    pub fn render_each(&self, units: &[Unit]) -> Result<Vec<(Unit, Vec<OutputFile>)>, Report> {
-        let results: Vec<(Unit, Vec<Result<OutputFile, Report>>)> = units
+    /// Renders `units` in parallel into `sink`, returning the paths each unit wrote,
+    /// in the order of `units`. On `Err`, the files already put into `sink` are not a
+    /// consistent site: the caller drops them.
+    pub fn render_each(
+        &self,
+        units: &[Unit],
+        sink: &dyn Sink,
+    ) -> Result<Vec<(Unit, Vec<String>)>, Report> {
+        let results: Vec<(Unit, Vec<String>, Report)> = units
             .par_iter()
-            .map(|unit| (unit.clone(), self.render_unit(unit)))
+            .map(|unit| {
+                let mut paths = Vec::new();
+                let mut failures = Report::default();
+                for file in self.render_unit(unit) {
+                    let put = file.and_then(|file| {
+                        let path = file.path.clone();
+                        sink.put(file).map(|()| path).map_err(Report::from)
+                    });
+                    match put {
+                        Ok(path) => paths.push(path),
+                        Err(failure) => failures.merge(failure),
+                    }
+                }
+                (unit.clone(), paths, failures)
+            })
             .collect();
         let mut report = Report::default();
         let mut rendered = Vec::with_capacity(results.len());
-        for (unit, files) in results {
-            let mut ok = Vec::with_capacity(files.len());
-            for file in files {
-                match file {
-                    Ok(file) => ok.push(file),
-                    Err(failure) => report.merge(failure),
-                }
-            }
-            rendered.push((unit, ok));
+        for (unit, paths, failures) in results {
+            report.merge(failures);
+            rendered.push((unit, paths));
         }
         if report.has_errors() {
             report.sort();

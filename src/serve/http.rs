@@ -13,6 +13,8 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::inject::{self, EVENTS_PATH};
 use super::state::SiteState;
+#[cfg(test)]
+use super::state::StoredFile;
 
 /// True for the live-reload event stream, which is served apart from files.
 pub(crate) fn is_events_request(request: &Request) -> bool {
@@ -194,18 +196,18 @@ pub fn content_type(path: &str) -> &'static str {
 /// A file of the site; HTML gets the live-reload script and, after a failed build,
 /// the error overlay.
 fn file_response(site: &SiteState, path: &str, status: u16) -> Body {
-    let Some(contents) = site.files.get(path) else {
+    let Some(stored) = site.files.get(path) else {
         return text_response(404, "404 not found\n");
     };
     let kind = content_type(path);
     let body: Arc<[u8]> = if kind.starts_with("text/html") {
         Arc::from(inject::decorate(
-            contents,
+            &stored.contents(),
             site.error.as_deref(),
             &site.build_id,
         ))
     } else {
-        Arc::clone(contents)
+        stored.shared()
     };
     response(status, kind, body)
 }
@@ -274,7 +276,7 @@ mod tests {
         SiteState {
             files: paths
                 .iter()
-                .map(|p| ((*p).to_owned(), Arc::from(&b"x"[..])))
+                .map(|p| ((*p).to_owned(), StoredFile::new(b"x")))
                 .collect(),
             error: None,
             build_id: String::new(),

@@ -25,7 +25,7 @@ use crate::rebuild::{Outcome, SearchJob, Session};
 use crate::site::BuildOptions;
 
 use super::events::Broadcaster;
-use super::state::{SharedSite, SiteState};
+use super::state::{PendingFiles, SharedSite, SiteState};
 use super::{ServeError, POLL};
 
 /// Runs builds and reports them on the terminal.
@@ -76,14 +76,15 @@ impl Builder {
         self.generation += 1;
         let build_id = format!("{}-{}", self.run_id, self.generation);
         let started = Instant::now();
+        let pending = PendingFiles::default();
         let result = if let (Some(session), Some(changed)) = (&mut self.session, changed) {
-            session.update(changed)
+            session.update(changed, &pending)
         } else {
             let options = BuildOptions {
                 base_url: Some(self.base_url.clone()),
                 ..BuildOptions::default()
             };
-            Session::start(&self.root, &options).map(|(session, outcome)| {
+            Session::start(&self.root, &options, &pending).map(|(session, outcome)| {
                 self.session = Some(session);
                 outcome
             })
@@ -97,7 +98,8 @@ impl Builder {
                 }
                 let search = outcome.search.take();
                 let id = build_id.clone();
-                site.modify(|current| current.apply(outcome, id));
+                let files = pending.into_files();
+                site.modify(|current| current.apply(&outcome, files, id));
                 let job = self.search_generation.fetch_add(1, Ordering::SeqCst) + 1;
                 if let Some(search) = search {
                     self.index_in_background(search, job, site);
@@ -178,8 +180,7 @@ fn success_line(
         None => {
             return format!(
                 "built {} articles ({} files) in {ms} ms",
-                outcome.articles,
-                outcome.written.len()
+                outcome.articles, outcome.written
             )
         }
     };
@@ -448,10 +449,7 @@ mod tests {
             [PathBuf::from("seeds/a.toml"), PathBuf::from("site.toml")].into();
         let ms = Duration::from_millis(43);
         let outcome = |full: bool| Outcome {
-            written: vec![crate::render::OutputFile {
-                path: "index.html".into(),
-                contents: Vec::new(),
-            }],
+            written: 1,
             removed: Vec::new(),
             warnings: Report::default(),
             articles: 5,

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use gloss::diagnostics::Report;
 use gloss::rebuild::{Outcome, Session};
+use gloss::render::{MemorySink, OutputFile};
 use gloss::site::{self, BuildOptions};
 
 use crate::support::Archive;
@@ -20,14 +22,15 @@ struct Tracked {
 }
 
 impl Tracked {
-    fn apply(&mut self, outcome: Outcome) {
+    fn apply(&mut self, (outcome, written): (Outcome, Vec<OutputFile>)) {
+        assert_eq!(outcome.written, written.len(), "the count of files written");
         if outcome.full {
             self.files.clear();
         }
         for path in &outcome.removed {
             self.files.remove(path);
         }
-        for file in outcome.written {
+        for file in written {
             self.files.insert(file.path, file.contents);
         }
         if let Some(search) = outcome.search {
@@ -39,6 +42,22 @@ impl Tracked {
             }
         }
     }
+}
+
+/// Runs a session's build or update into a sink of its own: the outcome, and the
+/// files the sink got.
+fn collected<T>(
+    run: impl FnOnce(&MemorySink) -> Result<T, Report>,
+) -> Result<(T, Vec<OutputFile>), Report> {
+    let sink = MemorySink::default();
+    let result = run(&sink)?;
+    Ok((result, sink.into_rendered().files))
+}
+
+fn start(root: &Path) -> (Session, (Outcome, Vec<OutputFile>)) {
+    let ((session, outcome), files) =
+        collected(|sink| Session::start(root, &BuildOptions::default(), sink)).expect("build");
+    (session, (outcome, files))
 }
 
 fn full_build(root: &Path) -> Files {
@@ -229,8 +248,7 @@ fn random_edit(rng: &mut Rng, root: &Path, edit: usize) -> PathBuf {
 /// The test project, its first build in a session, and the files that build made.
 fn started() -> (Archive, Session, Tracked) {
     let project = project();
-    let (session, first) =
-        Session::start(project.root(), &BuildOptions::default()).expect("first build");
+    let (session, first) = start(project.root());
     let mut tracked = Tracked {
         files: Files::new(),
     };
@@ -250,7 +268,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
     for step in 1..=30 {
         let path = random_edit(&mut rng, &root, step);
         let changed = BTreeSet::from([path.clone()]);
-        let outcome = match session.update(&changed) {
+        let outcome = match collected(|sink| session.update(&changed, sink)) {
             Ok(outcome) => outcome,
             // An edit can make the archive invalid (two articles given the same slug
             // by chance, say); a full build must then fail too.
@@ -264,7 +282,7 @@ fn incremental_rebuilds_equal_full_builds_after_random_edits() {
                 continue;
             }
         };
-        if !outcome.full {
+        if !outcome.0.full {
             incremental_updates += 1;
         }
         tracked.apply(outcome);
@@ -291,9 +309,8 @@ fn a_broken_file_fails_the_update_and_fixing_it_recovers() {
     let changed = BTreeSet::from([relative.clone()]);
 
     fs::write(root.join(&relative), format!("[article\n{good}")).expect("break");
-    let report = session
-        .update(&changed)
-        .expect_err("a TOML syntax error fails");
+    let report =
+        collected(|sink| session.update(&changed, sink)).expect_err("a TOML syntax error fails");
     assert!(report
         .to_plain_text()
         .contains(&relative.display().to_string()));
@@ -312,9 +329,9 @@ fn a_broken_file_fails_the_update_and_fixing_it_recovers() {
         .join("\n");
     assert_ne!(fixed, good, "the seed has a title line to change");
     fs::write(root.join(&relative), fixed).expect("fix");
-    let outcome = session.update(&changed).expect("the fixed file builds");
+    let outcome = collected(|sink| session.update(&changed, sink)).expect("the fixed file builds");
     assert!(
-        !outcome.full,
+        !outcome.0.full,
         "fixing an annotation file is an incremental update"
     );
     tracked.apply(outcome);
@@ -325,7 +342,7 @@ fn a_broken_file_fails_the_update_and_fixing_it_recovers() {
 fn editing_one_note_renders_only_the_pages_that_show_it() {
     let project = project();
     let root = project.root().to_path_buf();
-    let (mut session, first) = Session::start(&root, &BuildOptions::default()).expect("build");
+    let (mut session, (first, _)) = start(&root);
     let total = first.units_total;
     let stem = &stems(&root)[2];
     let relative = PathBuf::from(format!("seeds/{stem}.toml"));
@@ -335,21 +352,18 @@ fn editing_one_note_renders_only_the_pages_that_show_it() {
     let edited = text.replacen("body = \"The SDF", "body = \"Edited. The SDF", 1);
     assert_ne!(edited, text, "the seed has a one-line note body to edit");
     fs::write(root.join(&relative), edited).expect("edit");
-    let outcome = session
-        .update(&BTreeSet::from([relative.clone()]))
-        .expect("update");
+    let (outcome, written) =
+        collected(|sink| session.update(&BTreeSet::from([relative.clone()]), sink))
+            .expect("update");
     assert!(!outcome.full);
     assert!(
         outcome.units_rendered > 0 && outcome.units_rendered * 3 < total,
         "rendered {} of {total} units for one note body",
         outcome.units_rendered
     );
-    assert!(outcome
-        .written
-        .iter()
-        .any(|f| f.path.ends_with("index.html")
-            && f.path.starts_with("articles/")
-            && String::from_utf8_lossy(&f.contents).contains("Edited. ")));
+    assert!(written.iter().any(|f| f.path.ends_with("index.html")
+        && f.path.starts_with("articles/")
+        && String::from_utf8_lossy(&f.contents).contains("Edited. ")));
     assert!(
         outcome.search.is_some(),
         "the note text is searchable, so the index is stale"
@@ -360,15 +374,16 @@ fn editing_one_note_renders_only_the_pages_that_show_it() {
 fn a_new_article_file_rebuilds_everything() {
     let project = project();
     let root = project.root().to_path_buf();
-    let (mut session, _) = Session::start(&root, &BuildOptions::default()).expect("build");
+    let (mut session, _) = start(&root);
     let relative = PathBuf::from("seeds/zzz_new.txt");
     fs::write(
         root.join(&relative),
         "A new article\n\nDaisaku Kaneko spoke.\n",
     )
     .expect("new");
-    let outcome = session.update(&BTreeSet::from([relative])).expect("update");
-    assert!(outcome.full);
+    let outcome =
+        collected(|sink| session.update(&BTreeSet::from([relative]), sink)).expect("update");
+    assert!(outcome.0.full);
     let mut tracked = Tracked {
         files: Files::new(),
     };

@@ -213,6 +213,30 @@ fn serves_the_site_from_memory_with_the_right_types() {
     server.stop();
 }
 
+/// Files are kept compressed in memory: what is served must be what a build writes.
+#[test]
+fn served_files_are_the_bytes_a_build_writes() {
+    let built = Archive::seeds().build();
+    let archive = Archive::seeds();
+    let server = start(archive.root());
+    let addr = server.addr();
+    let stylesheet = stylesheet_href(&get(addr, "/").body);
+    for target in [
+        "/articles/kaneko-friday-interview/text.txt",
+        stylesheet.as_str(),
+        "/search/index/meta.json",
+        "/search/index/docs/0.json",
+    ] {
+        let response = get(addr, target);
+        assert_eq!(response.status, 200, "{target}");
+        let path = target.trim_start_matches('/');
+        let written = built.file(path);
+        assert!(written.len() > 20, "{target} has something to compare");
+        assert_eq!(response.body, written, "{target}");
+    }
+    server.stop();
+}
+
 /// The href of the page's stylesheet (fingerprinted, so not known in advance).
 fn stylesheet_href(html: &str) -> String {
     let document = scraper::Html::parse_document(html);
