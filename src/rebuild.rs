@@ -24,7 +24,6 @@
 //! (tests/testsuite/incremental.rs compares them after random edits).
 
 use std::collections::{BTreeSet, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -33,16 +32,16 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::annotate::annotate_article;
 use crate::diagnostics::Report;
-use crate::load::{self, ArticleSource};
+use crate::load;
 use crate::render::assets::Assets;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::pages::with_pages;
 use crate::render::plan::{ArticlePrints, Lists, Unit};
-use crate::render::search::{self, Record};
+use crate::render::search::{self, PackedRecord};
 use crate::render::templates::Templates;
 use crate::render::views::Views;
 use crate::render::{OutputFile, Sink};
-use crate::site::{assemble_parts, Assembled, BuildOptions};
+use crate::site::{assemble_parts, input_hash, Assembled, BuildOptions};
 
 /// A built site and everything needed to rebuild part of it.
 pub struct Session {
@@ -56,8 +55,8 @@ pub struct Session {
     /// Each unit's fingerprint when it was last rendered, and the files it wrote.
     rendered: FxHashMap<Unit, (u64, Vec<String>)>,
     /// Search records per article (same order as the articles) and per entity.
-    article_records: Vec<Arc<Record>>,
-    entity_records: Vec<Arc<Record>>,
+    article_records: Vec<Arc<PackedRecord>>,
+    entity_records: Vec<Arc<PackedRecord>>,
     /// Set when a full rebuild failed: the next change must rebuild everything too.
     needs_full: bool,
 }
@@ -85,13 +84,13 @@ pub struct Outcome {
 /// Rebuilding the search index from records, which may take a while at scale.
 #[derive(Debug)]
 pub struct SearchJob {
-    records: Vec<Arc<Record>>,
+    records: Vec<Arc<PackedRecord>>,
 }
 
 impl SearchJob {
     /// The index files, all under [`search::BUNDLE_DIR`].
     pub fn run(self) -> Vec<OutputFile> {
-        search::index_files(&self.records)
+        search::index_packed_files(&self.records)
     }
 }
 
@@ -103,7 +102,7 @@ impl Session {
         options: &BuildOptions,
         sink: &dyn Sink,
     ) -> Result<(Self, Outcome), Report> {
-        let assembled = assemble_parts(root, options)?;
+        let mut assembled = assemble_parts(root, options)?;
         let warnings = assembled.report();
         if warnings.has_errors() {
             return Err(warnings);
@@ -116,7 +115,7 @@ impl Session {
             archive.config.base_path(),
             assets.urls(),
         )?;
-        let inputs: Vec<u64> = project.articles.par_iter().map(input_hash).collect();
+        let inputs = std::mem::take(&mut assembled.inputs);
         let prints = ArticlePrints::compute(archive, &inputs);
 
         let lists = Lists::new(archive);
@@ -220,10 +219,9 @@ impl Session {
         }
     }
 
-    /// For each changed path, the article it belongs to and whether it is the
-    /// annotation file; `None` when the change is anything but an edit of an
-    /// existing article's or annotation's contents.
-    fn article_edits(&self, changed: &BTreeSet<PathBuf>) -> Option<Vec<(usize, bool)>> {
+    /// For each changed path, the article it belongs to; `None` when the change is
+    /// anything but an edit of an existing article's or annotation's contents.
+    fn article_edits(&self, changed: &BTreeSet<PathBuf>) -> Option<Vec<usize>> {
         let articles = &self.assembled.project.articles;
         let mut edits = Vec::with_capacity(changed.len());
         for path in changed {
@@ -233,35 +231,28 @@ impl Session {
             let index = articles.iter().position(|a| {
                 a.source.path == *path || a.annotation.as_ref().is_some_and(|t| t.path == *path)
             })?;
-            edits.push((index, articles[index].source.path != *path));
+            edits.push(index);
         }
         Some(edits)
     }
 
     /// Re-reads and re-annotates the edited articles and relinks. Returns their
     /// indexes, and whether a slug or title changed.
-    fn apply_edits(&mut self, edits: Vec<(usize, bool)>) -> Result<(Vec<usize>, bool), Report> {
-        let project = &mut self.assembled.project;
-        let mut indexes: Vec<usize> = Vec::new();
-        for (index, is_annotation) in edits {
-            let article = &mut project.articles[index];
-            let file = if is_annotation {
-                article.annotation.as_mut()
-            } else {
-                Some(&mut article.source)
-            };
-            if let Some(file) = file {
-                let text =
-                    load::read_text(&self.root.join(&file.path), &file.path).map_err(|d| {
-                        self.needs_full = true;
-                        Report::from(d)
-                    })?;
-                file.text = text;
-            }
-            indexes.push(index);
-        }
+    fn apply_edits(&mut self, edits: Vec<usize>) -> Result<(Vec<usize>, bool), Report> {
+        let mut indexes = edits;
         indexes.sort_unstable();
         indexes.dedup();
+        let project = &mut self.assembled.project;
+        // The session keeps no texts: both files of an edited article are read again.
+        for &index in &indexes {
+            match load::read_article(&self.root, &mut project.articles[index]) {
+                Ok(None) => {}
+                Ok(Some(unread)) | Err(unread) => {
+                    self.needs_full = true;
+                    return Err(Report::from(unread));
+                }
+            }
+        }
         let annotated: Vec<_> = indexes
             .par_iter()
             .map(|&i| {
@@ -269,6 +260,9 @@ impl Session {
                 (i, article, diagnostics, input_hash(&project.articles[i]))
             })
             .collect();
+        for &index in &indexes {
+            load::forget_texts(&mut project.articles[index]);
+        }
         let mut changed = Vec::with_capacity(annotated.len());
         for (index, article, diagnostics, input) in annotated {
             self.assembled.annotate[index] = diagnostics;
@@ -380,9 +374,9 @@ impl Session {
         let archive = &self.assembled.archive;
         let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
         let views = Views::new(archive, &markdown);
-        let records: Vec<(usize, Record)> = changed
+        let records: Vec<(usize, PackedRecord)> = changed
             .par_iter()
-            .map(|&i| (i, search::article_record(&views, i)))
+            .map(|&i| (i, PackedRecord::pack(search::article_record(&views, i))))
             .collect();
         for (i, record) in records {
             self.article_records[i] = Arc::new(record);
@@ -403,16 +397,16 @@ impl Session {
 }
 
 /// Every search record, per article and per entity.
-fn all_records(assembled: &Assembled) -> (Vec<Arc<Record>>, Vec<Arc<Record>>) {
+fn all_records(assembled: &Assembled) -> (Vec<Arc<PackedRecord>>, Vec<Arc<PackedRecord>>) {
     let archive = &assembled.archive;
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
     let articles = (0..archive.articles.len())
         .into_par_iter()
-        .map(|i| Arc::new(search::article_record(&views, i)))
+        .map(|i| Arc::new(PackedRecord::pack(search::article_record(&views, i))))
         .collect();
     let entities = (0..archive.registry.entities.len())
-        .map(|e| Arc::new(search::entity_record(&views, e)))
+        .map(|e| Arc::new(PackedRecord::pack(search::entity_record(&views, e))))
         .collect();
     (articles, entities)
 }
@@ -424,16 +418,4 @@ fn put_all(sink: &dyn Sink, files: Vec<OutputFile>) -> Result<usize, Report> {
         sink.put(file)?;
     }
     Ok(count)
-}
-
-/// A hash of an article's own files.
-fn input_hash(article: &ArticleSource) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    article.source.text.hash(&mut hasher);
-    article
-        .annotation
-        .as_ref()
-        .map(|a| &a.text)
-        .hash(&mut hasher);
-    hasher.finish()
 }

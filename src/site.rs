@@ -6,13 +6,14 @@
 //! touches the file system except through `load`.
 
 use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::annotate::{annotate_article, annotate_with_overrides, AnnotatedArticle};
+use crate::annotate::{annotate_with_overrides, AnnotatedArticle};
 use crate::diagnostics::{Diagnostic, Report};
 use crate::link::{self, Archive, LinkContext, LinkDiagnostics, Registry};
 use crate::lint;
@@ -56,7 +57,7 @@ pub struct Built {
 /// texts are never all in memory at once (holding them took 1.6 GB at 100,000
 /// articles). `Err` only when nothing could be assembled at all.
 pub fn check(root: &Path, options: &BuildOptions) -> Result<(Archive, Report), Report> {
-    let mut assembled = assemble_keeping(root, options, Texts::ReadLintAndFree)?;
+    let mut assembled = assemble_for(root, options, Purpose::Check)?;
     let warnings = lint::archive_warnings(&assembled.project, &assembled.archive);
     assembled.other.extend(warnings);
     let report = assembled.report();
@@ -71,7 +72,7 @@ fn assemble_for_build(
     root: &Path,
     options: &BuildOptions,
 ) -> Result<(Project, Archive, Report), Report> {
-    let assembled = assemble_keeping(root, options, Texts::ReadAndFree)?;
+    let assembled = assemble_for(root, options, Purpose::Build)?;
     let report = assembled.report();
     Ok((assembled.project, assembled.archive, report))
 }
@@ -87,6 +88,9 @@ pub(crate) struct Assembled {
     pub(crate) link: LinkDiagnostics,
     /// The registries and orphan annotation files.
     pub(crate) other: Vec<Diagnostic>,
+    /// Per article, a hash of its text and annotation file ([`input_hash`]), taken
+    /// before the texts were freed; only for `serve`'s session, empty otherwise.
+    pub(crate) inputs: Vec<u64>,
 }
 
 impl Assembled {
@@ -102,37 +106,49 @@ impl Assembled {
     }
 }
 
+/// Assembles a project for `serve`'s session, which keeps the list of article files
+/// (an edit is matched to its article by path) and each article's [`input_hash`].
 pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Assembled, Report> {
-    assemble_keeping(root, options, Texts::Keep)
+    assemble_for(root, options, Purpose::Serve)
 }
 
-/// Whether assembling keeps every article's source text.
+/// What assembling is for. None of them keeps the articles' texts: each article and
+/// its annotation file are read just before they are parsed and freed just after (the
+/// parsed document has its own copy of the text). Reading all first held the whole
+/// archive's source text, 870 MB at 100,000 articles, and did not let reading one
+/// article overlap parsing another.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Texts {
-    /// `serve`'s session needs them (an edit re-parses one article against the
-    /// others): all are read first, then parsed.
-    Keep,
-    /// A build does not: each article and its annotation file are read just before
-    /// they are parsed and freed just after (the parsed document has its own copy of
-    /// the text). Reading all first held the whole archive's source text, 870 MB at
-    /// 100,000 articles, and did not let reading one article overlap parsing another.
-    ReadAndFree,
-    /// `gloss check`: as a build, and each article's own lints
-    /// ([`lint::article_warnings`]) run on its texts before they are freed.
-    ReadLintAndFree,
+enum Purpose {
+    /// A build: nothing more.
+    Build,
+    /// `gloss check`: each article's own lints ([`lint::article_warnings`]) run on
+    /// its texts before they are freed.
+    Check,
+    /// `serve`'s session: each article's [`input_hash`] is taken before its texts are
+    /// freed, and the list of files is kept.
+    Serve,
 }
 
-fn assemble_keeping(
+/// A hash of an article's own files, by which `serve`'s session tells whether an
+/// edit changed them.
+pub(crate) fn input_hash(article: &load::ArticleSource) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    article.source.text.hash(&mut hasher);
+    article
+        .annotation
+        .as_ref()
+        .map(|a| &a.text)
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+fn assemble_for(
     root: &Path,
     options: &BuildOptions,
-    texts: Texts,
+    purpose: Purpose,
 ) -> Result<Assembled, Report> {
     options.begin(Stage::Load);
-    let article_texts = match texts {
-        Texts::Keep => load::ArticleTexts::Read,
-        Texts::ReadAndFree | Texts::ReadLintAndFree => load::ArticleTexts::Defer,
-    };
-    let mut project = load::load_project_with(root, article_texts)?;
+    let mut project = load::load_project_with(root, load::ArticleTexts::Defer)?;
     if let Some(base_url) = &options.base_url {
         project.config.set_base_url(base_url);
     }
@@ -143,25 +159,24 @@ fn assemble_keeping(
     // Each article boxed as soon as it is made: the list of results, then of
     // articles, then linking's move into `Article`s each hold a pointer to an article
     // rather than the article (616 bytes, 62 MB at 100,000 articles).
-    let results = match texts {
-        Texts::Keep => project
-            .articles
-            .par_iter_mut()
-            .map(|article| {
-                let (annotated, diagnostics) = annotate_article(article);
-                options.advance(1);
-                Ok((Box::new(annotated), diagnostics))
-            })
-            .collect(),
-        Texts::ReadAndFree => read_and_annotate_all(&root, &mut project.articles, false, options),
-        Texts::ReadLintAndFree => {
-            read_and_annotate_all(&root, &mut project.articles, true, options)
+    let results = read_and_annotate_all(&root, &mut project.articles, purpose, options);
+    let mut annotated: Vec<Box<AnnotatedArticle>> = Vec::with_capacity(results.len());
+    let mut annotate: Vec<Vec<Diagnostic>> = Vec::with_capacity(results.len());
+    let mut inputs: Vec<u64> = Vec::new();
+    for result in results {
+        match result {
+            Ok((article, diagnostics, input)) => {
+                annotated.push(article);
+                annotate.push(diagnostics);
+                if purpose == Purpose::Serve {
+                    inputs.push(input);
+                }
+            }
+            // An article that cannot be read is an error, so no session is made with
+            // its list of files out of step with the archive's.
+            Err(unread) => other.push(unread),
         }
-    };
-    let (annotated, annotate): (Vec<Box<AnnotatedArticle>>, Vec<Vec<Diagnostic>>) = results
-        .into_iter()
-        .filter_map(|result| result.map_err(|unread| other.push(unread)).ok())
-        .unzip();
+    }
     for orphan in &project.orphan_annotations {
         other.push(
             Diagnostic::warning(
@@ -171,7 +186,7 @@ fn assemble_keeping(
             .with_hint("name it after an article file: `<article stem>.toml`"),
         );
     }
-    if texts != Texts::Keep {
+    if purpose != Purpose::Serve {
         // Their texts are freed; the list of files itself is not needed any more.
         project = without_article_sources(project);
     }
@@ -185,28 +200,30 @@ fn assemble_keeping(
         annotate,
         link,
         other: other.diagnostics,
+        inputs,
     })
 }
 
-/// An article, parsed and anchored, with what that found.
-type Annotated = (Box<AnnotatedArticle>, Vec<Diagnostic>);
+/// An article, parsed and anchored, with what that found and (for `serve`'s session)
+/// its [`input_hash`].
+type Annotated = (Box<AnnotatedArticle>, Vec<Diagnostic>, u64);
 
 /// How many articles are read ahead of parsing: two chunks of texts are held at once.
 const READ_AHEAD: usize = 256;
 
 /// Reads every article's files (a chunk ahead, see [`load::read_ahead`]), parses and
-/// anchors each (and with `lint`, lints it: see [`Texts::ReadLintAndFree`]), and
-/// frees its texts. Results keep the articles' order.
+/// anchors each (and does what `purpose` asks), and frees its texts. Results keep the
+/// articles' order.
 fn read_and_annotate_all(
     root: &Path,
     articles: &mut [load::ArticleSource],
-    lint: bool,
+    purpose: Purpose,
     options: &BuildOptions,
 ) -> Vec<Result<Annotated, Diagnostic>> {
     let mut results = Vec::with_capacity(articles.len());
     load::read_ahead(root, articles, READ_AHEAD, |chunk, reads| {
         results.par_extend(chunk.par_iter_mut().zip(reads).map(|(article, read)| {
-            let result = annotate_read(article, read, lint);
+            let result = annotate_read(article, read, purpose);
             options.advance(1);
             result
         }));
@@ -214,21 +231,26 @@ fn read_and_annotate_all(
     results
 }
 
-/// Parses and anchors one article whose files were read (and lints it, if asked),
-/// and frees the texts.
+/// Parses and anchors one article whose files were read (linting it or hashing its
+/// files if `purpose` says so), and frees the texts.
 fn annotate_read(
     article: &mut load::ArticleSource,
     read: load::ArticleRead,
-    lint: bool,
+    purpose: Purpose,
 ) -> Result<Annotated, Diagnostic> {
     let unread_annotation = read?;
     let (annotated, mut diagnostics, overrides) = annotate_with_overrides(article);
-    if lint {
+    if purpose == Purpose::Check {
         diagnostics.extend(lint::article_warnings(article, &overrides));
     }
+    let input = if purpose == Purpose::Serve {
+        input_hash(article)
+    } else {
+        0
+    };
     load::forget_texts(article);
     diagnostics.extend(unread_annotation);
-    Ok((Box::new(annotated), diagnostics))
+    Ok((Box::new(annotated), diagnostics, input))
 }
 
 /// Builds the site in memory. Errors (in any file) fail the build; warnings travel
@@ -342,7 +364,8 @@ pub(crate) fn attach_sources(project: &Project, report: &mut Report) {
                 .flat_map(|a| std::iter::once(&a.source).chain(a.annotation.as_ref())),
         )
         .chain(project.orphan_annotations.iter());
-    for file in files {
+    // Article texts freed after parsing are empty here: those are read again.
+    for file in files.filter(|file| !file.text.is_empty()) {
         // The first file of a path wins, as the scan did.
         by_path
             .entry(file.path.as_path())

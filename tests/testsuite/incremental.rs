@@ -393,3 +393,35 @@ fn a_new_article_file_rebuilds_everything() {
         .contains_key("articles/a-new-article/index.html"));
     assert_same(&tracked.files, &full_build(&root), "adding an article");
 }
+
+/// The session keeps no article texts: a warning about an article that was not
+/// edited must still show its line after an update (the report reads the file again).
+#[test]
+fn warnings_about_unedited_articles_keep_their_source_lines() {
+    const BODY: &str = "A paragraph long enough to count as the body of this article, with a \
+quote that is misquoted on purpose by its annotation file.\n";
+    let archive = Archive::new()
+        .article("a.txt", &format!("First headline\n\n{BODY}"))
+        .annotation("a.toml", "[article]\nsummary = \"First.\"\n")
+        .article("b.txt", &format!("Second headline\n\n{BODY}"))
+        .annotation(
+            "b.toml",
+            "[article]\nsummary = \"Second.\"\n\n[[note]]\nkind = \"context\"\n\
+quote = \"a quote that is misqouted on purpose\"\nbody = \"Close but not exact.\"\n",
+        );
+    let root = archive.root().to_path_buf();
+    let (mut session, (first, _)) = start(&root);
+    let before = first.warnings.to_plain_text();
+    assert!(
+        before.contains("re-anchored approximately") && before.contains("misqouted on purpose"),
+        "{before}"
+    );
+
+    let relative = PathBuf::from("seeds/a.toml");
+    fs::write(root.join(&relative), "[article]\nsummary = \"Edited.\"\n").expect("edit");
+    let (outcome, _) =
+        collected(|sink| session.update(&BTreeSet::from([relative]), sink)).expect("update");
+    assert!(!outcome.full);
+    let after = outcome.warnings.to_plain_text();
+    assert_eq!(after, before, "the same warning, with the same source line");
+}
