@@ -7,24 +7,26 @@
 //! - a `[parse] drop` or `keep` line that matches no line of the article (a typo
 //!   there is otherwise invisible: the line simply stays or goes).
 //!
-//! These are only warnings, and only `check` computes them: a build need not pay for
-//! a second pass over every article.
+//! These are only warnings, and only `check` reports them. None takes a pass over the
+//! articles of its own: the per-article ones run while `check` has each article's
+//! texts, and linking notes which names and aliases matched as it finds mentions.
 
-use std::collections::BTreeSet;
 use std::ops::Range;
 
-use rayon::prelude::*;
-
 use crate::diagnostics::Diagnostic;
-use crate::link::{Archive, Entity, MentionMatcher};
+use crate::link::{Archive, Entity, LinkContext};
 use crate::load::{ArticleSource, Project};
 use crate::parse::{self, Format, ParseOverrides};
 
 /// The warnings that look across the archive: entities and aliases no article uses.
 /// [`article_warnings`] are per article: `gloss check` runs them while each article's
 /// texts are in memory.
-pub fn archive_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> {
-    entity_warnings(project, archive)
+pub fn archive_warnings(
+    project: &Project,
+    archive: &Archive,
+    context: &LinkContext,
+) -> Vec<Diagnostic> {
+    entity_warnings(project, archive, context)
 }
 
 /// One article's warnings: no annotation file, or `[parse]` lines (`overrides`, from
@@ -50,8 +52,13 @@ pub fn missing_annotation(article: &ArticleSource) -> Option<Diagnostic> {
     )
 }
 
-/// Entities no article mentions, and aliases that never match any article's text.
-pub fn entity_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> {
+/// Entities no article mentions, and aliases that never match any article's text
+/// (`context` is the one the archive was linked with).
+pub fn entity_warnings(
+    project: &Project,
+    archive: &Archive,
+    context: &LinkContext,
+) -> Vec<Diagnostic> {
     let entities = &archive.registry.entities;
     if entities.is_empty() {
         return Vec::new();
@@ -74,8 +81,7 @@ pub fn entity_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> 
             }
         }
     }
-    let matcher = MentionMatcher::new(entities);
-    let used = used_surfaces(&matcher, archive);
+    let matcher = context.matcher();
     let mut diagnostics = Vec::new();
     for (index, entity) in entities.iter().enumerate() {
         if !mentioned.get(index).copied().unwrap_or(true) {
@@ -101,7 +107,7 @@ pub fn entity_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> 
         };
         // The name is not an alias; an entity mentioned nowhere was reported above.
         let unmentioned = !mentioned.get(index).copied().unwrap_or(true);
-        if used.contains(&surface) || unmentioned || text == entity.name.trim() {
+        if context.surface_matched(surface) || unmentioned || text == entity.name.trim() {
             continue;
         }
         diagnostics.push(
@@ -118,24 +124,6 @@ pub fn entity_warnings(project: &Project, archive: &Archive) -> Vec<Diagnostic> 
         );
     }
     diagnostics
-}
-
-/// The surfaces (names and aliases) that produce at least one mention somewhere.
-fn used_surfaces(matcher: &MentionMatcher, archive: &Archive) -> BTreeSet<usize> {
-    archive
-        .articles
-        .par_iter()
-        .map(|article| {
-            matcher
-                .find_with_surfaces(&article.annotated.document.text())
-                .into_iter()
-                .map(|(_, surface)| surface)
-                .collect::<BTreeSet<usize>>()
-        })
-        .reduce(BTreeSet::new, |mut a, b| {
-            a.extend(b);
-            a
-        })
 }
 
 /// Where an alias is written in `_entities.toml`: quoted, between its entity's table

@@ -58,7 +58,8 @@ pub struct Built {
 /// articles). `Err` only when nothing could be assembled at all.
 pub fn check(root: &Path, options: &BuildOptions) -> Result<(Archive, Report), Report> {
     let mut assembled = assemble_for(root, options, Purpose::Check)?;
-    let warnings = lint::archive_warnings(&assembled.project, &assembled.archive);
+    let warnings =
+        lint::archive_warnings(&assembled.project, &assembled.archive, &assembled.context);
     assembled.other.extend(warnings);
     let report = assembled.report();
     Ok((assembled.archive, report))

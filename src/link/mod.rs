@@ -13,6 +13,7 @@ pub mod related;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
@@ -173,14 +174,56 @@ impl Archive {
 pub struct LinkContext {
     matcher: MentionMatcher,
     people: HashMap<String, usize>,
+    /// Per surface (name or alias) of `matcher`: whether it has matched in an article
+    /// linked with this context. `gloss check` reports aliases that never match from
+    /// this, rather than running the automaton over every article a second time.
+    surfaces_matched: Vec<AtomicBool>,
 }
 
 impl LinkContext {
     pub fn new(registry: &Registry) -> Self {
+        let matcher = MentionMatcher::new(&registry.entities);
+        let surfaces_matched = (0..matcher.surface_count())
+            .map(|_| AtomicBool::new(false))
+            .collect();
         Self {
-            matcher: MentionMatcher::new(&registry.entities),
+            matcher,
             people: people_by_name(registry),
+            surfaces_matched,
         }
+    }
+
+    /// The registry's matcher (surfaces are numbered by it).
+    pub fn matcher(&self) -> &MentionMatcher {
+        &self.matcher
+    }
+
+    /// Whether surface `index` matched in any article linked so far (before code
+    /// blocks and `ignore` entries are taken out). Only ever set: after an edit in
+    /// `serve`, an alias that stopped matching still counts.
+    pub fn surface_matched(&self, index: usize) -> bool {
+        self.surfaces_matched
+            .get(index)
+            .is_some_and(|matched| matched.load(Ordering::Relaxed))
+    }
+
+    /// The registry's names and aliases in `text` ([`MentionMatcher::find`]), noting
+    /// which surfaces matched.
+    fn find_names(&self, text: &str) -> Vec<FoundMention> {
+        self.matcher
+            .find_with_surfaces(text)
+            .into_iter()
+            .map(|(mention, surface)| {
+                if let Some(matched) = self.surfaces_matched.get(surface) {
+                    // Read first: a popular name is found on both threads, and
+                    // storing each time would bounce its cache line between them.
+                    if !matched.load(Ordering::Relaxed) {
+                        matched.store(true, Ordering::Relaxed);
+                    }
+                }
+                mention
+            })
+            .collect()
     }
 }
 
@@ -497,13 +540,7 @@ fn resolve_article(
     for note in &annotated.notes {
         diagnostics.extend(targets.check_wiki_links(&path, &note.body));
     }
-    let mentions = find_mentions(
-        &annotated,
-        registry,
-        &context.matcher,
-        &path,
-        &mut diagnostics,
-    );
+    let mentions = find_mentions(&annotated, registry, context, &path, &mut diagnostics);
     let see_also = annotated
         .see_also
         .iter()
@@ -551,7 +588,7 @@ fn resolve_article(
 fn find_mentions(
     article: &AnnotatedArticle,
     registry: &Registry,
-    matcher: &MentionMatcher,
+    context: &LinkContext,
     path: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Mention> {
@@ -563,8 +600,8 @@ fn find_mentions(
         .filter(|b| matches!(b.kind, BlockKind::Code { .. }))
         .map(|b| &b.range)
         .collect();
-    let mut found: Vec<(Range<usize>, usize)> = matcher
-        .find(&body.text)
+    let mut found: Vec<(Range<usize>, usize)> = context
+        .find_names(&body.text)
         .into_iter()
         .filter(|m| !code.iter().any(|c| overlaps(c, &m.range)))
         .map(|m| (m.range, m.entity))
