@@ -425,3 +425,35 @@ quote = \"a quote that is misqouted on purpose\"\nbody = \"Close but not exact.\
     let after = outcome.warnings.to_plain_text();
     assert_eq!(after, before, "the same warning, with the same source line");
 }
+
+/// The session reads an edited article's files again (it keeps no texts): a file that
+/// cannot be read fails the update, and the next one, after the fix, rebuilds it all.
+#[test]
+fn an_unreadable_edit_fails_the_update_and_the_fix_rebuilds_everything() {
+    let (project, mut session, mut tracked) = started();
+    let root = project.root().to_path_buf();
+    let stem = &stems(&root)[0];
+    let relative = PathBuf::from(format!("seeds/{stem}.txt"));
+    let good = fs::read(root.join(&relative)).expect("article");
+    let changed = BTreeSet::from([relative.clone()]);
+
+    let mut broken = good.clone();
+    broken.extend_from_slice(b"\n\xff\xfe not UTF-8\n");
+    fs::write(root.join(&relative), broken).expect("break");
+    let report = collected(|sink| session.update(&changed, sink))
+        .expect_err("a file that is not UTF-8 fails the update");
+    let text = report.to_plain_text();
+    assert!(
+        text.contains(&relative.display().to_string()) && text.contains("UTF-8"),
+        "{text}"
+    );
+
+    fs::write(root.join(&relative), &good).expect("fix");
+    let outcome = collected(|sink| session.update(&changed, sink)).expect("the fix builds");
+    assert!(
+        outcome.0.full,
+        "after a failed read, the next update is a full one"
+    );
+    tracked.apply(outcome);
+    assert_same(&tracked.files, &full_build(&root), "the fix");
+}
