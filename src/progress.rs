@@ -1,13 +1,19 @@
 //! Build progress: which stage a build is in and how far it has got.
 //!
 //! The pipeline reports to a [`Progress`] (stages begin and end; pages are counted as
-//! they are rendered); the command line decides what to show: a live line on a
-//! terminal once a build has taken a second, nothing with `--quiet`, and a table of
-//! stage times with `--timings`. The library never prints.
+//! they are rendered) and never prints; the commands decide what to show: a live
+//! [`Line`] on a terminal once a build has taken a second, nothing with `--quiet`, and
+//! a table of stage times with `gloss build --timings`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::io::Write as _;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread;
 use std::time::{Duration, Instant};
+
+/// A build shorter than this shows no progress line, only its summary.
+const LINE_AFTER: Duration = Duration::from_secs(1);
+const LINE_EVERY: Duration = Duration::from_millis(200);
 
 /// A stage of a build, in pipeline order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +121,57 @@ impl Progress {
 
     fn lock_current(&self) -> std::sync::MutexGuard<'_, Option<(Stage, Instant)>> {
         self.current.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The live "rendering pages: 12,345 (8.1s)" line on a terminal, redrawn in place
+/// on stderr by a thread of its own; shown only once the build has taken a second.
+/// `gloss build` and `gloss serve`'s full builds draw it when stderr is a terminal.
+pub struct Line {
+    stop: Arc<AtomicBool>,
+    thread: thread::JoinHandle<()>,
+}
+
+impl Line {
+    pub fn start(progress: Arc<Progress>) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            let mut shown = false;
+            while !stopped.load(Ordering::Relaxed) {
+                thread::sleep(LINE_EVERY);
+                if progress.elapsed() < LINE_AFTER {
+                    continue;
+                }
+                if let Some((stage, done)) = progress.snapshot() {
+                    let count = if done > 0 {
+                        format!(": {done}")
+                    } else {
+                        String::new()
+                    };
+                    let mut stderr = std::io::stderr().lock();
+                    // \r and "erase line": the line is redrawn in place.
+                    let _ = write!(
+                        stderr,
+                        "\r\x1b[2K{}{count} ({:.1}s)",
+                        stage.label(),
+                        progress.elapsed().as_secs_f64()
+                    );
+                    let _ = stderr.flush();
+                    shown = true;
+                }
+            }
+            if shown {
+                let _ = write!(std::io::stderr(), "\r\x1b[2K");
+            }
+        });
+        Self { stop, thread }
+    }
+
+    /// Stops drawing and clears the line, if it was drawn.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
     }
 }
 

@@ -33,6 +33,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::annotate::annotate_article;
 use crate::diagnostics::Report;
 use crate::load;
+use crate::progress::Stage;
 use crate::render::assets::Assets;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::pages::with_pages;
@@ -40,7 +41,7 @@ use crate::render::plan::{ArticlePrints, Lists, Unit};
 use crate::render::search::{self, PackedRecord};
 use crate::render::templates::Templates;
 use crate::render::views::Views;
-use crate::render::{OutputFile, Sink};
+use crate::render::{Counted, OutputFile, Sink};
 use crate::site::{assemble_parts, input_hash, Assembled, BuildOptions};
 
 /// A built site and everything needed to rebuild part of it.
@@ -118,6 +119,11 @@ impl Session {
         let inputs = std::mem::take(&mut assembled.inputs);
         let prints = ArticlePrints::compute(archive, &inputs);
 
+        options.begin(Stage::Render);
+        let sink = &Counted {
+            sink,
+            progress: options.progress.as_deref(),
+        };
         let lists = Lists::new(archive);
         let newest = lists.newest.clone();
         let (rendered_files, units_total, rendered) =
@@ -134,12 +140,18 @@ impl Session {
                     .collect::<FxHashMap<_, _>>();
                 Ok((written, units.len(), map))
             })?;
-        let (article_records, entity_records) = all_records(&assembled);
         let mut written = rendered_files;
         written += put_all(sink, assets.into_files())?;
+        options.begin(Stage::Search);
+        let (article_records, entity_records) = all_records(&assembled);
         let session = Self {
             root: root.to_path_buf(),
-            options: options.clone(),
+            // A later full rebuild reports to nobody: whoever watched this one has
+            // stopped drawing it.
+            options: BuildOptions {
+                progress: None,
+                ..options.clone()
+            },
             assembled,
             templates,
             inputs,

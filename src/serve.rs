@@ -56,6 +56,9 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// Print only errors and warnings.
     pub quiet: bool,
+    /// Draw a live progress line on stderr during the first build: `gloss serve` sets
+    /// it when stderr is a terminal, since a large archive takes a while to build.
+    pub progress_line: bool,
     /// How long the watcher waits for a burst of changes to settle.
     pub debounce: Duration,
     /// How often an idle event stream gets a comment, so dead clients are noticed.
@@ -70,6 +73,7 @@ impl Default for ServeOptions {
             port: 1111,
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             quiet: false,
+            progress_line: false,
             debounce: Duration::from_millis(10),
             heartbeat: Duration::from_secs(15),
             max_clients: 64,
@@ -163,7 +167,7 @@ impl Server {
         let stop = Arc::new(AtomicBool::new(false));
         let events = Arc::new(Broadcaster::new(options.max_clients, options.heartbeat));
         let site = Arc::new(SharedSite::default());
-        let mut builder = watch::Builder::new(root.clone(), url.clone(), options.quiet, run_id());
+        let mut builder = watch::Builder::new(root.clone(), url.clone(), run_id(), options);
         // Watch before the first build, so an edit made while it runs is not missed.
         let watcher = watch::Watcher::new(&root, options.debounce)?;
         builder.first_build(&site);

@@ -30,7 +30,7 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    fn begin(&self, stage: Stage) {
+    pub(crate) fn begin(&self, stage: Stage) {
         if let Some(progress) = &self.progress {
             progress.begin(stage);
         }

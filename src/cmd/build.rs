@@ -1,24 +1,17 @@
 //! `gloss build`.
 
-use std::io::{IsTerminal, Write as _};
+use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread;
-use std::time::Duration;
 
 use gloss::diagnostics::Report;
 use gloss::output;
-use gloss::progress::{Progress, Stage};
+use gloss::progress::{self, Progress, Stage};
 use gloss::site::{self, BuildOptions};
 
 use crate::cli::BuildArgs;
 
 use super::{EXIT_INVALID, EXIT_OK};
-
-/// A build shorter than this shows no progress line, only its summary.
-const PROGRESS_AFTER: Duration = Duration::from_secs(1);
-const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 
 pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
     let progress = Arc::new(Progress::new());
@@ -34,7 +27,7 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
         },
     };
     let display = (!quiet && std::io::stderr().is_terminal())
-        .then(|| ProgressLine::start(Arc::clone(&progress)));
+        .then(|| progress::Line::start(Arc::clone(&progress)));
     // Pages go straight into a staging folder beside the output as they are
     // rendered; the folder replaces the old site only if the whole build succeeds.
     let result = output::write_with(&output, root, |sink| {
@@ -85,55 +78,6 @@ fn print_timings(progress: &Progress) {
             format!("{:.2?}", time.elapsed),
             memory
         );
-    }
-}
-
-/// The live "rendering pages: 12,345 (8.1s)" line on a terminal, redrawn in place
-/// by a thread of its own; shown only once the build has taken a second.
-struct ProgressLine {
-    stop: Arc<AtomicBool>,
-    thread: thread::JoinHandle<()>,
-}
-
-impl ProgressLine {
-    fn start(progress: Arc<Progress>) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopped = Arc::clone(&stop);
-        let thread = thread::spawn(move || {
-            let mut shown = false;
-            while !stopped.load(Ordering::Relaxed) {
-                thread::sleep(PROGRESS_EVERY);
-                if progress.elapsed() < PROGRESS_AFTER {
-                    continue;
-                }
-                if let Some((stage, done)) = progress.snapshot() {
-                    let count = if done > 0 {
-                        format!(": {done}")
-                    } else {
-                        String::new()
-                    };
-                    let mut stderr = std::io::stderr().lock();
-                    // \r and "erase line": the line is redrawn in place.
-                    let _ = write!(
-                        stderr,
-                        "\r\x1b[2K{}{count} ({:.1}s)",
-                        stage.label(),
-                        progress.elapsed().as_secs_f64()
-                    );
-                    let _ = stderr.flush();
-                    shown = true;
-                }
-            }
-            if shown {
-                let _ = write!(std::io::stderr(), "\r\x1b[2K");
-            }
-        });
-        Self { stop, thread }
-    }
-
-    fn stop(self) {
-        self.stop.store(true, Ordering::Relaxed);
-        let _ = self.thread.join();
     }
 }
 

@@ -1,5 +1,6 @@
 //! `gloss serve`.
 
+use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -25,6 +26,7 @@ pub(crate) fn execute(root: &Path, args: &ServeArgs, quiet: bool) -> u8 {
         port: args.port,
         bind,
         quiet,
+        progress_line: std::io::stderr().is_terminal(),
         ..ServeOptions::default()
     };
     let server = match Server::start(root, &options) {

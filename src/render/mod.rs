@@ -143,9 +143,9 @@ fn render_pages_into(
 }
 
 /// Passes files on, counting them as rendered pages for the progress display.
-struct Counted<'a> {
-    sink: &'a dyn Sink,
-    progress: Option<&'a Progress>,
+pub(crate) struct Counted<'a> {
+    pub(crate) sink: &'a dyn Sink,
+    pub(crate) progress: Option<&'a Progress>,
 }
 
 impl Sink for Counted<'_> {

@@ -21,18 +21,21 @@ use notify::{RecommendedWatcher, RecursiveMode, Watcher as _};
 use crate::config::Config;
 use crate::diagnostics::Report;
 use crate::load::CONFIG_FILE;
+use crate::progress::{self, Progress};
 use crate::rebuild::{Outcome, SearchJob, Session};
 use crate::site::BuildOptions;
 
 use super::events::Broadcaster;
 use super::state::{PendingFiles, SharedSite, SiteState};
-use super::{ServeError, POLL};
+use super::{ServeError, ServeOptions, POLL};
 
 /// Runs builds and reports them on the terminal.
 pub(crate) struct Builder {
     root: PathBuf,
     base_url: String,
     quiet: bool,
+    /// Whether a first build draws a live progress line (see [`ServeOptions`]).
+    progress_line: bool,
     run_id: String,
     generation: u64,
     /// The built site and what it was built from, for incremental rebuilds; `None`
@@ -46,11 +49,17 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    pub(crate) fn new(root: PathBuf, base_url: String, quiet: bool, run_id: String) -> Self {
+    pub(crate) fn new(
+        root: PathBuf,
+        base_url: String,
+        run_id: String,
+        options: &ServeOptions,
+    ) -> Self {
         Self {
             root,
             base_url,
-            quiet,
+            quiet: options.quiet,
+            progress_line: options.progress_line,
             run_id,
             generation: 0,
             session: None,
@@ -80,11 +89,20 @@ impl Builder {
         let result = if let (Some(session), Some(changed)) = (&mut self.session, changed) {
             session.update(changed, &pending)
         } else {
+            let progress = Arc::new(Progress::new());
+            let line = (self.progress_line && !self.quiet)
+                .then(|| progress::Line::start(Arc::clone(&progress)));
             let options = BuildOptions {
                 base_url: Some(self.base_url.clone()),
-                ..BuildOptions::default()
+                progress: Some(Arc::clone(&progress)),
             };
-            Session::start(&self.root, &options, &pending).map(|(session, outcome)| {
+            let started = Session::start(&self.root, &options, &pending);
+            progress.end();
+            // Cleared before anything else is printed.
+            if let Some(line) = line {
+                line.stop();
+            }
+            started.map(|(session, outcome)| {
                 self.session = Some(session);
                 outcome
             })

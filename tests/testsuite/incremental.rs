@@ -457,3 +457,60 @@ fn an_unreadable_edit_fails_the_update_and_the_fix_rebuilds_everything() {
     tracked.apply(outcome);
     assert_same(&tracked.files, &full_build(&root), "the fix");
 }
+
+/// `gloss serve` draws its first build's progress from the stages the session reports.
+#[test]
+fn a_first_build_reports_every_stage_and_counts_its_pages() {
+    use gloss::diagnostics::Diagnostic;
+    use gloss::progress::{Progress, Stage};
+    use gloss::render::Sink;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    /// Notes the largest page count the progress showed while pages were rendered.
+    struct Watching {
+        progress: Arc<Progress>,
+        files: MemorySink,
+        most_rendered: AtomicUsize,
+    }
+    impl Sink for Watching {
+        fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
+            if let Some((Stage::Render, done)) = self.progress.snapshot() {
+                self.most_rendered.fetch_max(done, Ordering::Relaxed);
+            }
+            self.files.put(file)
+        }
+    }
+
+    let project = project();
+    let progress = Arc::new(Progress::new());
+    let options = BuildOptions {
+        progress: Some(Arc::clone(&progress)),
+        ..BuildOptions::default()
+    };
+    let sink = Watching {
+        progress: Arc::clone(&progress),
+        files: MemorySink::default(),
+        most_rendered: AtomicUsize::new(0),
+    };
+    Session::start(project.root(), &options, &sink).expect("build");
+    progress.end();
+    let stages: Vec<Stage> = progress.stage_times().iter().map(|t| t.stage).collect();
+    assert_eq!(
+        stages,
+        [
+            Stage::Load,
+            Stage::Annotate,
+            Stage::Link,
+            Stage::Render,
+            Stage::Search
+        ]
+    );
+    let files = sink.files.into_rendered().files;
+    let rendered = files
+        .iter()
+        .filter(|f| !f.path.starts_with(gloss::render::search::BUNDLE_DIR))
+        .count();
+    assert!(rendered > 50, "{rendered} pages and static files");
+    assert_eq!(sink.most_rendered.into_inner(), rendered);
+}
