@@ -53,6 +53,17 @@ impl StoredFile {
     }
 }
 
+/// Files as the site keeps them.
+pub(crate) fn stored(files: Vec<OutputFile>) -> Vec<(String, StoredFile)> {
+    files
+        .into_iter()
+        .map(|file| {
+            let stored = StoredFile::new(&file.contents);
+            (file.path, stored)
+        })
+        .collect()
+}
+
 /// Where a build or an update puts its files: each is compressed as it is rendered
 /// (on the rendering thread), and the lot is swapped in only if the build succeeds.
 #[derive(Debug, Default)]
@@ -114,13 +125,11 @@ impl SiteState {
         self.build_id = build_id;
     }
 
-    /// Swaps in a new search index (its old files removed).
-    pub(crate) fn set_search_index(&mut self, index: Vec<OutputFile>) {
+    /// Swaps in a new search index (its old files removed), compressed beforehand with
+    /// [`stored`] so that the site is not locked while it is compressed.
+    pub(crate) fn set_search_index(&mut self, index: Vec<(String, StoredFile)>) {
         self.files.retain(|path, _| !path.starts_with(BUNDLE_DIR));
-        for file in index {
-            let stored = StoredFile::new(&file.contents);
-            self.files.insert(file.path, stored);
-        }
+        self.files.extend(index);
     }
 
     /// The same files with a build error on top: the last good site stays up.
@@ -225,7 +234,7 @@ mod tests {
     }
 
     #[test]
-    fn a_full_build_replaces_the_files_whole() {
+    fn a_full_build_and_a_new_search_index_replace_the_files_they_make() {
         let mut site = SiteState::placeholder("boom".into(), "1".into());
         let pending = PendingFiles::default();
         let put = |path: &str, text: &str| {
@@ -258,5 +267,35 @@ mod tests {
             "the 404 placeholder is gone"
         );
         assert_eq!(&*site.files["a/index.html"].contents(), b"<p>a</p>");
+
+        let index = |names: &[&str]| {
+            stored(
+                names
+                    .iter()
+                    .map(|name| OutputFile {
+                        path: format!("{BUNDLE_DIR}{name}"),
+                        contents: format!("{{\"{name}\": true}}").into_bytes(),
+                    })
+                    .collect(),
+            )
+        };
+        site.set_search_index(index(&["meta.json", "terms/ta.json"]));
+        site.set_search_index(index(&["meta.json", "terms/tb.json"]));
+        let mut paths: Vec<&str> = site.files.keys().map(String::as_str).collect();
+        paths.sort_unstable();
+        assert_eq!(
+            paths,
+            [
+                "a/index.html",
+                "index.html",
+                "search/index/meta.json",
+                "search/index/terms/tb.json"
+            ],
+            "the old index's files are gone"
+        );
+        assert_eq!(
+            &*site.files["search/index/terms/tb.json"].contents(),
+            b"{\"terms/tb.json\": true}"
+        );
     }
 }

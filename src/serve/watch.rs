@@ -26,7 +26,7 @@ use crate::rebuild::{Outcome, SearchJob, Session};
 use crate::site::BuildOptions;
 
 use super::events::Broadcaster;
-use super::state::{PendingFiles, SharedSite, SiteState};
+use super::state::{stored, PendingFiles, SharedSite, SiteState};
 use super::{ServeError, ServeOptions, POLL};
 
 /// Runs builds and reports them on the terminal.
@@ -154,7 +154,8 @@ impl Builder {
             .name("gloss-search".to_owned())
             .spawn(move || {
                 let started = Instant::now();
-                let files = search.run();
+                // Compressed before the site is locked: requests wait while it is.
+                let files = stored(search.run());
                 if latest.load(Ordering::SeqCst) == job {
                     site.modify(|current| current.set_search_index(files));
                     if !quiet {
