@@ -126,7 +126,9 @@ impl Progress {
 
 /// The live "rendering pages: 12,345 (8.1s)" line on a terminal, redrawn in place
 /// on stderr by a thread of its own; shown only once the build has taken a second.
-/// `gloss build` and `gloss serve`'s full builds draw it when stderr is a terminal.
+/// `gloss build` and `gloss serve` draw it when stderr is a terminal; a `serve`
+/// update that takes less than that second never shows it, and stopping the line
+/// wakes its thread at once rather than waiting for the next redraw.
 pub struct Line {
     stop: Arc<AtomicBool>,
     thread: thread::JoinHandle<()>,
@@ -138,8 +140,11 @@ impl Line {
         let stopped = Arc::clone(&stop);
         let thread = thread::spawn(move || {
             let mut shown = false;
-            while !stopped.load(Ordering::Relaxed) {
-                thread::sleep(LINE_EVERY);
+            loop {
+                thread::park_timeout(LINE_EVERY);
+                if stopped.load(Ordering::Acquire) {
+                    break;
+                }
                 if progress.elapsed() < LINE_AFTER {
                     continue;
                 }
@@ -170,7 +175,8 @@ impl Line {
 
     /// Stops drawing and clears the line, if it was drawn.
     pub fn stop(self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.stop.store(true, Ordering::Release);
+        self.thread.thread().unpark();
         let _ = self.thread.join();
     }
 }

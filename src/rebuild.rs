@@ -33,7 +33,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::annotate::annotate_article;
 use crate::diagnostics::Report;
 use crate::load;
-use crate::progress::Stage;
+use crate::progress::{Progress, Stage};
 use crate::render::assets::Assets;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::pages::with_pages;
@@ -146,8 +146,8 @@ impl Session {
         let (article_records, entity_records) = all_records(&assembled);
         let session = Self {
             root: root.to_path_buf(),
-            // A later full rebuild reports to nobody: whoever watched this one has
-            // stopped drawing it.
+            // A later full rebuild reports only where `set_progress` says: whoever
+            // watched this one has stopped drawing it.
             options: BuildOptions {
                 progress: None,
                 ..options.clone()
@@ -173,6 +173,12 @@ impl Session {
             search: None,
         };
         Ok((session, outcome))
+    }
+
+    /// Where the next [`Session::update`] reports its stages if it has to rebuild
+    /// everything (an incremental update reports none).
+    pub fn set_progress(&mut self, progress: Option<Arc<Progress>>) {
+        self.options.progress = progress;
     }
 
     /// Brings the site up to date with the files in `changed` (relative to the

@@ -56,8 +56,10 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     /// Print only errors and warnings.
     pub quiet: bool,
-    /// Draw a live progress line on stderr during the first build: `gloss serve` sets
-    /// it when stderr is a terminal, since a large archive takes a while to build.
+    /// Draw a live progress line on stderr while a build takes more than a second (the
+    /// first one, or a full rebuild after a change to anything but article files):
+    /// `gloss serve` sets it when stderr is a terminal, since a large archive takes a
+    /// while.
     pub progress_line: bool,
     /// How long the watcher waits for a burst of changes to settle.
     pub debounce: Duration,

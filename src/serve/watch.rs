@@ -86,27 +86,31 @@ impl Builder {
         let build_id = format!("{}-{}", self.run_id, self.generation);
         let started = Instant::now();
         let pending = PendingFiles::default();
+        // Full builds report their stages; the line shows only once a build has taken
+        // a second, so an incremental update never draws it.
+        let progress = Arc::new(Progress::new());
+        let line = (self.progress_line && !self.quiet)
+            .then(|| progress::Line::start(Arc::clone(&progress)));
         let result = if let (Some(session), Some(changed)) = (&mut self.session, changed) {
-            session.update(changed, &pending)
+            session.set_progress(Some(Arc::clone(&progress)));
+            let updated = session.update(changed, &pending);
+            session.set_progress(None);
+            updated
         } else {
-            let progress = Arc::new(Progress::new());
-            let line = (self.progress_line && !self.quiet)
-                .then(|| progress::Line::start(Arc::clone(&progress)));
             let options = BuildOptions {
                 base_url: Some(self.base_url.clone()),
                 progress: Some(Arc::clone(&progress)),
             };
-            let started = Session::start(&self.root, &options, &pending);
-            progress.end();
-            // Cleared before anything else is printed.
-            if let Some(line) = line {
-                line.stop();
-            }
-            started.map(|(session, outcome)| {
+            Session::start(&self.root, &options, &pending).map(|(session, outcome)| {
                 self.session = Some(session);
                 outcome
             })
         };
+        progress.end();
+        // Cleared before anything else is printed.
+        if let Some(line) = line {
+            line.stop();
+        }
         let elapsed = started.elapsed();
         match result {
             Ok(mut outcome) => {

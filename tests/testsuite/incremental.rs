@@ -514,3 +514,40 @@ fn a_first_build_reports_every_stage_and_counts_its_pages() {
     assert!(rendered > 50, "{rendered} pages and static files");
     assert_eq!(sink.most_rendered.into_inner(), rendered);
 }
+
+/// A full rebuild reports its stages where `set_progress` says; an incremental
+/// update reports none (so `serve` draws no line for it).
+#[test]
+fn only_full_rebuilds_report_progress() {
+    use gloss::progress::{Progress, Stage};
+    use std::sync::Arc;
+
+    let (project, mut session, _) = started();
+    let root = project.root().to_path_buf();
+    let stages = |progress: &Progress| -> Vec<Stage> {
+        progress.end();
+        progress.stage_times().iter().map(|t| t.stage).collect()
+    };
+
+    let stem = &stems(&root)[0];
+    let annotation = PathBuf::from(format!("seeds/{stem}.toml"));
+    let text = fs::read_to_string(root.join(&annotation)).expect("annotation");
+    fs::write(root.join(&annotation), format!("{text}\n# edited\n")).expect("edit");
+    let incremental = Arc::new(Progress::new());
+    session.set_progress(Some(Arc::clone(&incremental)));
+    let (outcome, _) =
+        collected(|sink| session.update(&BTreeSet::from([annotation]), sink)).expect("update");
+    assert!(!outcome.full);
+    assert_eq!(stages(&incremental), []);
+
+    let config = PathBuf::from("site.toml");
+    let site = fs::read_to_string(root.join(&config)).expect("site.toml");
+    fs::write(root.join(&config), format!("{site}\n# edited\n")).expect("edit");
+    let full = Arc::new(Progress::new());
+    session.set_progress(Some(Arc::clone(&full)));
+    let (outcome, _) =
+        collected(|sink| session.update(&BTreeSet::from([config]), sink)).expect("update");
+    assert!(outcome.full);
+    assert_eq!(stages(&full).first(), Some(&Stage::Load));
+    assert!(stages(&full).contains(&Stage::Render));
+}
