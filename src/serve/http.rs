@@ -13,8 +13,6 @@ use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::inject::{self, EVENTS_PATH};
 use super::state::SiteState;
-#[cfg(test)]
-use super::state::StoredFile;
 
 /// True for the live-reload event stream, which is served apart from files.
 pub(crate) fn is_events_request(request: &Request) -> bool {
@@ -270,6 +268,7 @@ fn with_header(mut response: Body, name: &str, value: &str) -> Body {
 
 #[cfg(test)]
 mod tests {
+    use super::super::state::StoredFile;
     use super::*;
 
     fn site(paths: &[&str]) -> SiteState {

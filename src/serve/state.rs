@@ -53,15 +53,15 @@ impl StoredFile {
     }
 }
 
+/// A file as the site keeps it, by its path.
+fn store(file: OutputFile) -> (String, StoredFile) {
+    let stored = StoredFile::new(&file.contents);
+    (file.path, stored)
+}
+
 /// Files as the site keeps them.
 pub(crate) fn stored(files: Vec<OutputFile>) -> Vec<(String, StoredFile)> {
-    files
-        .into_iter()
-        .map(|file| {
-            let stored = StoredFile::new(&file.contents);
-            (file.path, stored)
-        })
-        .collect()
+    files.into_iter().map(store).collect()
 }
 
 /// Where a build or an update puts its files: each is compressed as it is rendered
@@ -73,12 +73,12 @@ pub(crate) struct PendingFiles {
 
 impl Sink for PendingFiles {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
-        let stored = StoredFile::new(&file.contents);
-        drop(file.contents);
+        // Compressed (and the page freed) before the lock is taken.
+        let stored = store(file);
         self.files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((file.path, stored));
+            .push(stored);
         Ok(())
     }
 }

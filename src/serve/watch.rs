@@ -34,7 +34,8 @@ pub(crate) struct Builder {
     root: PathBuf,
     base_url: String,
     quiet: bool,
-    /// Whether a first build draws a live progress line (see [`ServeOptions`]).
+    /// Whether builds that take over a second draw a live progress line (see
+    /// [`ServeOptions`]).
     progress_line: bool,
     run_id: String,
     generation: u64,
