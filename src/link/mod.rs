@@ -209,7 +209,7 @@ impl LinkContext {
 
     /// The registry's names and aliases in `text` ([`MentionMatcher::find`]), noting
     /// which surfaces matched.
-    fn find_names(&self, text: &str) -> Vec<FoundMention> {
+    fn find_names(&self, text: &str) -> impl Iterator<Item = FoundMention> + '_ {
         self.matcher
             .find_with_surfaces(text)
             .into_iter()
@@ -223,7 +223,6 @@ impl LinkContext {
                 }
                 mention
             })
-            .collect()
     }
 }
 
@@ -602,7 +601,6 @@ fn find_mentions(
         .collect();
     let mut found: Vec<(Range<usize>, usize)> = context
         .find_names(&body.text)
-        .into_iter()
         .filter(|m| !code.iter().any(|c| overlaps(c, &m.range)))
         .map(|m| (m.range, m.entity))
         .collect();
