@@ -21,12 +21,18 @@
 //! moves files into place leaves a mix of old and new pages, which the next build puts
 //! right.
 //!
+//! Every build keeps a [`manifest`] of what it wrote (in the project's
+//! `.gloss-cache/`), so that the next one can tell an unchanged file from the file's
+//! length, modification time and a hash of the new bytes, without reading the old
+//! file back.
+//!
 //! Folders that hold the user's own files are refused.
+
+pub mod manifest;
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::hash::{Hash, Hasher};
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
@@ -35,6 +41,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Report};
 use crate::render::{OutputFile, Sink};
+use manifest::{Manifest, Stamp, Verdict};
 
 /// The marker gloss leaves in an output folder it created, so it can tell a folder it
 /// may replace from one with somebody's files in it.
@@ -50,7 +57,15 @@ fn refusal(output: &Path, root: &Path) -> Option<String> {
     if root.starts_with(&output) {
         return Some("contains the project".to_owned());
     }
-    for protected in ["seeds", "templates", "static", "src", "tests", ".git"] {
+    for protected in [
+        "seeds",
+        "templates",
+        "static",
+        "src",
+        "tests",
+        ".git",
+        manifest::CACHE_DIR,
+    ] {
         let protected_path = root.join(protected);
         if output == protected_path || output.starts_with(&protected_path) {
             return Some(format!("is inside the project's `{protected}/` folder"));
@@ -117,13 +132,24 @@ pub fn write_with<T>(
     let error = |what: &str, e: &io::Error| {
         Report::from(Diagnostic::error(&output, format!("{what}: {e}")))
     };
+    let manifest = manifest::location(&absolute(root), &output);
     // `refusal` let through only a missing or empty folder, or one with the marker.
-    if output.join(MARKER).is_file() {
-        update_in_place(&output, produce, &error)
+    let (written, produced) = if output.join(MARKER).is_file() {
+        update_in_place(&output, Manifest::read(&manifest), produce, &error)?
     } else {
-        write_and_swap_in(&output, produce, &error)
+        write_and_swap_in(&output, produce, &error)?
+    };
+    // The site is in place. Without a manifest the next build compares every file
+    // byte by byte, so a manifest that cannot be written costs time, not the build;
+    // an old one left behind would not match the files' new times either way.
+    if Manifest::write(&manifest, produced).is_err() {
+        let _ = fs::remove_file(&manifest);
     }
+    Ok(written)
 }
+
+/// What a build wrote, and the path keys and stamps of its files for the manifest.
+type Outcome<T> = (Written<T>, Vec<(u64, Stamp)>);
 
 /// The first build: everything is written into a sibling folder, which is renamed into
 /// place.
@@ -131,7 +157,7 @@ fn write_and_swap_in<T>(
     output: &Path,
     produce: impl FnOnce(&dyn Sink) -> Result<T, Report>,
     error: &dyn Fn(&str, &io::Error) -> Report,
-) -> Result<Written<T>, Report> {
+) -> Result<Outcome<T>, Report> {
     let parent = output
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
@@ -144,23 +170,25 @@ fn write_and_swap_in<T>(
         .tempdir_in(&parent)
         .map_err(|e| error("cannot create a temporary folder beside it", &e))?;
     write_marker(staging.path()).map_err(|e| error("cannot write the site", &e))?;
-    let sink = StagingSink::new(staging.path(), None);
+    let sink = StagingSink::new(staging.path(), None, Manifest::default());
     let value = produce(&sink)?;
     swap_in(staging, output, &parent, &name)
         .map_err(|e| error("cannot move the new site into place", &e))?;
-    Ok(Written {
+    let written = Written {
         value,
         unchanged: 0,
-    })
+    };
+    Ok((written, sink.into_produced()))
 }
 
 /// A rebuild: changed files are staged inside the site, then moved into place, and
 /// files no longer produced are removed.
 fn update_in_place<T>(
     output: &Path,
+    previous: Manifest,
     produce: impl FnOnce(&dyn Sink) -> Result<T, Report>,
     error: &dyn Fn(&str, &io::Error) -> Report,
-) -> Result<Written<T>, Report> {
+) -> Result<Outcome<T>, Report> {
     // Inside the site, so that moving a file into place is a rename on one file
     // system. A build killed before it removes the folder leaves it behind; the next
     // build removes it with the other files it does not produce.
@@ -168,14 +196,10 @@ fn update_in_place<T>(
         .prefix(STAGING_PREFIX)
         .tempdir_in(output)
         .map_err(|e| error("cannot create a temporary folder in it", &e))?;
-    let sink = StagingSink::new(staging.path(), Some(output));
+    let sink = StagingSink::new(staging.path(), Some(output), previous);
     let value = produce(&sink)?;
     let unchanged = sink.unchanged.load(Ordering::Relaxed);
-    let mut produced = sink
-        .produced
-        .into_inner()
-        .unwrap_or_else(PoisonError::into_inner);
-    produced.sort_unstable();
+    let produced = sink.into_produced();
     move_into_place(staging.path(), output, Path::new(""))
         .map_err(|e| error("cannot move the new pages into place", &e))?;
     remove_not_produced(output, Path::new(""), &produced, staging.path())
@@ -183,7 +207,7 @@ fn update_in_place<T>(
     staging
         .close()
         .map_err(|e| error("cannot remove the temporary folder", &e))?;
-    Ok(Written { value, unchanged })
+    Ok((Written { value, unchanged }, produced))
 }
 
 /// What the temporary folder of a rebuild is called, inside the site.
@@ -202,35 +226,92 @@ struct StagingSink {
     staging: PathBuf,
     /// The site being updated, on a rebuild.
     site: Option<PathBuf>,
-    /// A [`path_key`] for every file produced, to tell which of the site's files are
-    /// no longer produced: 8 bytes a file rather than its path (a build's peak memory
-    /// is while it renders).
-    produced: Mutex<Vec<u64>>,
+    /// The manifest the site's last build left, on a rebuild.
+    previous: Manifest,
+    /// A [`path_key`] and a [`Stamp`] for every file produced: the new manifest, and
+    /// what tells which of the site's files are no longer produced. 40 bytes a file
+    /// rather than its path (a build's peak memory is while it renders).
+    produced: Mutex<Vec<(u64, Stamp)>>,
     /// The [`path_key`]s of the site's folders found to be real folders, not links.
     real_folders: Mutex<HashSet<u64>>,
     unchanged: AtomicUsize,
 }
 
 impl StagingSink {
-    fn new(staging: &Path, site: Option<&Path>) -> Self {
+    fn new(staging: &Path, site: Option<&Path>, previous: Manifest) -> Self {
         Self {
             staging: staging.to_path_buf(),
             site: site.map(Path::to_path_buf),
-            produced: Mutex::new(Vec::new()),
+            produced: Mutex::new(Vec::with_capacity(previous.len())),
+            previous,
             real_folders: Mutex::new(HashSet::new()),
             unchanged: AtomicUsize::new(0),
         }
     }
 
-    /// Whether the site already has `file`, with the same bytes, in real folders: a
-    /// file found through a link to a folder is not left alone, since the link is
-    /// replaced by a real folder when the changed files move in.
-    fn is_unchanged(&self, file: &OutputFile) -> bool {
-        let Some(site) = &self.site else {
-            return false;
-        };
+    /// The path keys and stamps of the files produced, sorted by key.
+    fn into_produced(self) -> Vec<(u64, Stamp)> {
+        let mut produced = self
+            .produced
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        produced.sort_unstable_by_key(|&(key, _)| key);
+        produced
+    }
+
+    /// The stamp of the site's file at `file`'s path, if it holds `file`'s bytes (whose
+    /// hash is `hash`) in real folders: a file found through a link to a folder is not
+    /// left alone, since the link is replaced by a real folder when the changed files
+    /// move in. The manifest answers for a file untouched since the last build; any
+    /// other file is compared byte by byte.
+    fn unchanged_stamp(&self, key: u64, file: &OutputFile, hash: (u64, u64)) -> Option<Stamp> {
+        let site = self.site.as_ref()?;
         let relative = Path::new(&file.path);
-        self.in_real_folders(site, relative) && same_bytes(&site.join(relative), &file.contents)
+        if !self.in_real_folders(site, relative) {
+            return None;
+        }
+        let path = site.join(relative);
+        let on_disk = fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.file_type().is_file())?;
+        let same =
+            match manifest::verdict(self.previous.get(key), &on_disk, file.contents.len(), hash) {
+                Verdict::Same => true,
+                Verdict::Different => false,
+                Verdict::Unknown => same_bytes(&path, &file.contents),
+            };
+        if same {
+            Stamp::of(&on_disk, hash)
+        } else {
+            None
+        }
+    }
+
+    /// Writes `file` into the staging folder, and gives its stamp.
+    fn write_staged(&self, file: &OutputFile, hash: (u64, u64)) -> Result<Stamp, Diagnostic> {
+        let path = self.staging.join(&file.path);
+        // Folders are made when a file first finds its own missing, rather than
+        // asked for before every file or remembered in a set (a path for every folder
+        // of the site, held until the end of the build).
+        let created = match File::create(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => path
+                .parent()
+                .map_or(Ok(()), fs::create_dir_all)
+                .and_then(|()| File::create(&path)),
+            created => created,
+        };
+        let failed =
+            |e: io::Error| Diagnostic::error(&file.path, format!("cannot write the site: {e}"));
+        let mut written = created.map_err(failed)?;
+        written.write_all(&file.contents).map_err(failed)?;
+        let metadata = written.metadata().map_err(failed)?;
+        // A file system without modification times: a stamp that matches no file,
+        // so the next build compares this file byte by byte.
+        Ok(Stamp::of(&metadata, hash).unwrap_or(Stamp {
+            len: u64::MAX,
+            modified: 0,
+            hash,
+        }))
     }
 
     /// Whether every folder on the way to `site/relative` is a real folder.
@@ -261,41 +342,29 @@ impl StagingSink {
 
 impl Sink for StagingSink {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
-        if self.site.is_some() {
-            self.produced
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(path_key(Path::new(&file.path)));
-        }
-        if self.is_unchanged(&file) {
+        let key = path_key(Path::new(&file.path));
+        let hash = manifest::content_hash(&file.contents);
+        let stamp = if let Some(stamp) = self.unchanged_stamp(key, &file, hash) {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        let path = self.staging.join(&file.path);
-        // Folders are made when a file first finds its own missing, rather than
-        // asked for before every file or remembered in a set (a path for every folder
-        // of the site, held until the end of the build).
-        let written = match fs::write(&path, &file.contents) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => path
-                .parent()
-                .map_or(Ok(()), fs::create_dir_all)
-                .and_then(|()| fs::write(&path, &file.contents)),
-            written => written,
+            stamp
+        } else {
+            self.write_staged(&file, hash)?
         };
-        written.map_err(|e| Diagnostic::error(&file.path, format!("cannot write the site: {e}")))
+        self.produced
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((key, stamp));
+        Ok(())
     }
 }
 
-/// A key for a site path, the same however the path was spelt (`a//b`, `./a/b`):
-/// a hash of its normal components.
+/// A key for a site path, the same however the path was spelt (`a//b`, `./a/b`): a
+/// hash of its normal components (see [`manifest::path_key`]).
 fn path_key(path: &Path) -> u64 {
-    let mut hasher = std::hash::DefaultHasher::new();
-    for component in path.components() {
-        if let Component::Normal(name) = component {
-            name.hash(&mut hasher);
-        }
-    }
-    hasher.finish()
+    manifest::path_key(path.components().filter_map(|component| match component {
+        Component::Normal(name) => Some(name.as_encoded_bytes()),
+        _ => None,
+    }))
 }
 
 /// Moves every file under `staging/relative` to the same place under `site`,
@@ -328,13 +397,13 @@ fn move_into_place(staging: &Path, site: &Path, relative: &Path) -> io::Result<(
 }
 
 /// Removes every file under `site/relative` whose [`path_key`] is not in `produced`
-/// (sorted), and the folders that leaves empty; the marker and `staging` stay. Whether
+/// (sorted by key), and the folders that leaves empty; the marker and `staging` stay. Whether
 /// anything is left in the folder. Folders are walked in parallel: listing the
 /// 100,000 folders of a large site is mostly the kernel's work, on either core.
 fn remove_not_produced(
     site: &Path,
     relative: &Path,
-    produced: &[u64],
+    produced: &[(u64, Stamp)],
     staging: &Path,
 ) -> io::Result<bool> {
     let entries = fs::read_dir(site.join(relative))?.collect::<io::Result<Vec<_>>>()?;
@@ -352,7 +421,10 @@ fn remove_not_produced(
                     fs::remove_dir(&path)?;
                 }
                 Ok(kept)
-            } else if produced.binary_search(&path_key(&relative)).is_ok() {
+            } else if produced
+                .binary_search_by_key(&path_key(&relative), |&(key, _)| key)
+                .is_ok()
+            {
                 Ok(true)
             } else {
                 fs::remove_file(&path)?;
@@ -446,6 +518,15 @@ mod tests {
         }
     }
 
+    /// Where the manifest of the site in `folders` is kept.
+    fn manifest_path(folders: &Folders) -> PathBuf {
+        manifest::location(&absolute(&folders.root), &absolute(&folders.site))
+    }
+
+    fn manifest_of(folders: &Folders) -> Manifest {
+        Manifest::read(&manifest_path(folders))
+    }
+
     /// Builds a site of these files; the unchanged count.
     fn build(folders: &Folders, files: &[(&str, &str)]) -> Result<usize, Report> {
         write_with(&folders.site, &folders.root, |sink| {
@@ -515,6 +596,7 @@ mod tests {
         let marker = fs::read_to_string(folders.site.join(MARKER)).unwrap();
         expected.insert(MARKER.to_owned(), marker);
         assert_eq!(snapshot(&folders.site), expected);
+        assert_eq!(manifest_of(&folders).len(), second.len());
         assert_eq!(
             inode(&folders.site.join("index.html")),
             home,
@@ -528,6 +610,7 @@ mod tests {
         let folders = folders();
         build(&folders, &[("index.html", "home"), ("a/b.html", "b")]).unwrap();
         let before = snapshot(&folders.site);
+        let manifest_before = fs::read(manifest_path(&folders)).unwrap();
         let failed = write_with(&folders.site, &folders.root, |sink| {
             sink.put(OutputFile {
                 path: "a/b.html".to_owned(),
@@ -537,6 +620,11 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(snapshot(&folders.site), before, "the site changed");
+        assert_eq!(
+            fs::read(manifest_path(&folders)).unwrap(),
+            manifest_before,
+            "the manifest changed"
+        );
         let staging_left = fs::read_dir(&folders.site).unwrap().any(|e| {
             e.unwrap()
                 .file_name()
@@ -559,7 +647,101 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
-        assert!(names.contains(&"index.html".to_owned()), "{names:?}");
+        for name in ["index.html", MARKER] {
+            assert!(names.contains(&name.to_owned()), "{names:?}");
+        }
+    }
+
+    /// The files of a build, with one page of `len` bytes that changes.
+    fn pages(page: &str) -> Vec<(&str, &str)> {
+        vec![("index.html", "home"), ("a/b.html", page), ("a/c.txt", "c")]
+    }
+
+    /// Sets a file's modification time to an hour before now.
+    fn age(path: &Path) {
+        let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+    }
+
+    #[test]
+    fn the_manifest_stamps_every_file_as_it_is_on_disk() {
+        let folders = folders();
+        let files = pages("page");
+        build(&folders, &files).unwrap();
+        // Twice: the first build's manifest comes from the files it wrote, a
+        // rebuild's from the files it left alone.
+        for pass in ["first build", "rebuild"] {
+            let manifest = manifest_of(&folders);
+            assert_eq!(manifest.len(), files.len(), "{pass}");
+            for (path, contents) in &files {
+                let on_disk = fs::metadata(folders.site.join(path)).unwrap();
+                let expected = Stamp::of(&on_disk, manifest::content_hash(contents.as_bytes()));
+                assert_eq!(
+                    manifest.get(path_key(Path::new(path))),
+                    expected.as_ref(),
+                    "{pass}: {path}"
+                );
+            }
+            assert_eq!(build(&folders, &files).unwrap(), files.len());
+        }
+    }
+
+    /// A file edited by hand since the last build, even to the same length, is
+    /// compared with the new page and rewritten.
+    #[test]
+    fn a_file_edited_since_the_last_build_is_compared_and_rewritten() {
+        let folders = folders();
+        build(&folders, &pages("page")).unwrap();
+        let edited = folders.site.join("a/b.html");
+        fs::write(&edited, "PAGE").unwrap();
+        age(&edited);
+        assert_eq!(build(&folders, &pages("page")).unwrap(), 2);
+        assert_eq!(fs::read_to_string(&edited).unwrap(), "page");
+    }
+
+    /// What the manifest saves: a file with the length and modification time it
+    /// recorded is judged by the hash alone. Shown by editing one by hand and putting
+    /// its time back, which only a deliberate hand can do: the rebuild does not read
+    /// it, so it keeps the edit.
+    #[test]
+    fn a_file_as_the_manifest_recorded_it_is_not_read_back() {
+        let folders = folders();
+        build(&folders, &pages("page")).unwrap();
+        let file = folders.site.join("a/b.html");
+        let recorded = fs::metadata(&file).unwrap().modified().unwrap();
+        fs::write(&file, "PAGE").unwrap();
+        File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(recorded)
+            .unwrap();
+        assert_eq!(build(&folders, &pages("page")).unwrap(), 3);
+        assert_eq!(fs::read_to_string(&file).unwrap(), "PAGE");
+        // A page that changed is written whatever the file holds.
+        assert_eq!(build(&folders, &pages("new!")).unwrap(), 2);
+        assert_eq!(fs::read_to_string(&file).unwrap(), "new!");
+    }
+
+    #[test]
+    fn a_damaged_or_missing_manifest_falls_back_to_comparing_bytes() {
+        let folders = folders();
+        let manifest = manifest_path(&folders);
+        build(&folders, &pages("page")).unwrap();
+        fs::write(&manifest, b"not a manifest").unwrap();
+        assert_eq!(build(&folders, &pages("page")).unwrap(), 3);
+        assert_eq!(manifest_of(&folders).len(), 3, "not written anew");
+        fs::remove_file(&manifest).unwrap();
+        let home = folders.site.join("index.html");
+        fs::write(&home, "HOME").unwrap();
+        assert_eq!(build(&folders, &pages("page")).unwrap(), 2);
+        assert_eq!(fs::read_to_string(&home).unwrap(), "home");
+        assert_eq!(manifest_of(&folders).len(), 3);
     }
 
     /// A folder of the site replaced by a link to somebody's folder: the site gets a
@@ -644,6 +826,7 @@ mod tests {
         assert!(refusal(root, root).is_some());
         assert!(refusal(&root.join("seeds"), root).is_some());
         assert!(refusal(&root.join("templates/x"), root).is_some());
+        assert!(refusal(&root.join(".gloss-cache"), root).is_some());
         assert!(refusal(&root.join("public"), root).is_none());
         fs::create_dir_all(root.join("mine")).unwrap();
         fs::write(root.join("mine/notes.txt"), "keep me").unwrap();
