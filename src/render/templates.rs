@@ -10,6 +10,8 @@ use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, Report};
 
+mod recursion;
+
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
 }
@@ -56,6 +58,9 @@ impl Templates {
         tera.set_escape_fn(super::html::escape);
         if let Err(error) = tera.add_raw_templates(sources.clone()) {
             return Err(template_diagnostic(&error, &overridden, &sources));
+        }
+        if let Some(cycle) = recursion::find_cycle(&tera) {
+            return Err(cycle_diagnostic(&cycle, &overridden, &sources));
         }
         register_functions(&mut tera, base_path, assets);
         Ok(Self {
@@ -133,11 +138,7 @@ fn template_diagnostic(
         .filter(|n| n.ends_with(".html") || n.ends_with(".xml") || n.ends_with(".txt"))
         .unwrap_or("?")
         .to_owned();
-    let path = if overridden.contains(&name) {
-        PathBuf::from("templates").join(&name)
-    } else {
-        PathBuf::from(format!("<built-in templates>/{name}"))
-    };
+    let path = template_path(&name, overridden);
     let text = sources
         .iter()
         .find(|(n, _)| *n == name)
@@ -155,6 +156,54 @@ fn template_diagnostic(
     }
     report.push(diagnostic);
     report
+}
+
+/// A macro or include cycle, pointed at the call that closes it.
+fn cycle_diagnostic(
+    cycle: &recursion::Cycle,
+    overridden: &[String],
+    sources: &[(String, String)],
+) -> Report {
+    let path = template_path(&cycle.file, overridden);
+    let text = sources
+        .iter()
+        .find(|(name, _)| *name == cycle.file)
+        .map(|(_, text)| text.as_str());
+    let span = text.and_then(|text| {
+        let start = text.find(&cycle.written)?;
+        Some(start..start + cycle.written.len())
+    });
+    let chain = cycle.chain.join(" → ");
+    let (message, hint) = if cycle.through_macros {
+        (
+            format!("template error: macro `{}` calls itself ({chain}); Tera cannot stop a recursive macro, so gloss does not render one", cycle.chain[0]),
+            "a macro may not call itself, directly or through other macros",
+        )
+    } else {
+        (
+            format!("template error: `{}` includes itself ({chain}); Tera cannot stop a recursive include, so gloss does not render one", cycle.chain[0]),
+            "a template may not include itself, directly or through the templates it includes or extends",
+        )
+    };
+    let mut report = Report::default();
+    if let Some(text) = text {
+        report.add_source(&path, text);
+    }
+    report.push(
+        Diagnostic::error(&path, message)
+            .with_span(span)
+            .with_hint(hint),
+    );
+    report
+}
+
+/// Where a template's errors point: the project's file, or the built-in one.
+fn template_path(name: &str, overridden: &[String]) -> PathBuf {
+    if overridden.iter().any(|o| o == name) {
+        PathBuf::from("templates").join(name)
+    } else {
+        PathBuf::from(format!("<built-in templates>/{name}"))
+    }
 }
 
 /// The sentences of one part of a Tera error, without its own snippet.

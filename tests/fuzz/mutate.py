@@ -2,8 +2,9 @@
 """Feeds gloss damaged copies of the example archive and checks that it fails well.
 
 Each round restores a copy of `seeds/` and `site.toml`, damages one or two of the
-files (flipped bytes, cut-off ends, stray TOML and Unicode fragments, repeated
-stretches) and runs `gloss check` or `gloss build` on it. A round fails when gloss:
+files (flipped bytes, cut-off ends, stray TOML, Tera and Unicode fragments, repeated
+stretches), sometimes also a copy of a built-in template put in the project's
+`templates/`, and runs `gloss check` or `gloss build` on it. A round fails when gloss:
 
 - exits with anything but 0 or 1, or prints a panic;
 - fails a build (exit 1) and leaves the output folder different from before it;
@@ -35,7 +36,13 @@ FRAGMENTS = [
     "\u2026".encode(), "\u201c".encode(), "\u00a0".encode(), "\ufeff".encode(), "\u200b".encode(),
     "\u30dc\u30e9".encode(), b"\xff", b"\x00", b"\xc3", b"<script>alert(1)</script>", b"[[x]]",
     b"**", b"[link](javascript:alert(1))", b"# Heading\n", b"---\n",
+    # Template fragments: Tera tags, and calls that would recurse.
+    b"{{ ", b" }}", b"{% ", b" %}", b"{% endif %}", b"{% for x in y %}", b"{{ self::card_list(articles=articles) }}",
+    b'{% include "base.html" %}', b'{% include "article.html" %}', b"{{ m::date(d=article.published) }}",
 ]
+
+# Built-in templates the fuzzer may copy into the project (as overrides) and damage.
+TEMPLATES = ["article.html", "base.html", "index.html", "macros.html", "entity.html"]
 
 
 def damage(data, rng):
@@ -97,6 +104,7 @@ def main():
         os.path.join(project, "seeds", name) for name in os.listdir(os.path.join(project, "seeds"))
     ) + [os.path.join(project, "site.toml")]
     originals = {path: open(path, "rb").read() for path in files}
+    templates = os.path.join(project, "templates")
 
     deadline = time.time() + args.seconds
     rounds = failures = builds_failed = 0
@@ -105,9 +113,17 @@ def main():
         for path, data in originals.items():
             with open(path, "wb") as f:
                 f.write(data)
+        shutil.rmtree(templates, ignore_errors=True)
         for path in rng.sample(files, rng.randint(1, 2)):
             with open(path, "wb") as f:
                 f.write(damage(originals[path], rng))
+        if rng.random() < 0.2:
+            name = rng.choice(TEMPLATES)
+            os.makedirs(templates)
+            with open(os.path.join(ROOT, "templates", name), "rb") as f:
+                damaged = damage(f.read(), rng)
+            with open(os.path.join(templates, name), "wb") as f:
+                f.write(damaged)
         building = rng.random() < 0.3
         if building:
             command = [args.gloss, "build", "--quiet", "--root", project, "--output", output]

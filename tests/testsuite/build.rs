@@ -215,6 +215,46 @@ fn template_errors_name_the_template_line_and_column() {
 }
 
 #[test]
+fn a_recursive_macro_or_include_is_an_error_not_a_crash() {
+    // Tera recurses until the stack overflows: the process would abort, leaving its
+    // staging folder behind. gloss refuses the templates before rendering.
+    let macros = "{% macro countdown(n) -%}\n{{ n }} {{ self::countdown(n=n - 1) }}\n{%- endmacro countdown %}\n";
+    let index = "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block content %}{{ m::countdown(n=3) }}{% endblock %}\n";
+    let archive = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file("templates/macros.html", macros)
+        .file("templates/index.html", index);
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("templates/macros.html:2:12"), "{stderr}");
+    assert!(
+        stderr.contains("macro `countdown` calls itself (countdown → countdown)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("overflow"), "{stderr}");
+    let left: Vec<String> = std::fs::read_dir(archive.root())
+        .expect("read the project folder")
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("building"))
+        .collect();
+    assert!(left.is_empty(), "staging left behind: {left:?}");
+    assert!(!archive.root().join("public").exists());
+
+    let archive = Archive::new().article("a.txt", ARTICLE).file(
+        "templates/404.html",
+        "<p>Not found</p>{% include \"404.html\" %}",
+    );
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("templates/404.html:1:28"), "{stderr}");
+    assert!(
+        stderr.contains("`404.html` includes itself (404.html → 404.html)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn markdown_articles_render_with_code_highlighting() {
     let site = Archive::new()
         .article(
