@@ -10,6 +10,7 @@ use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, Report};
 
+mod nesting;
 mod recursion;
 
 mod builtin {
@@ -56,6 +57,10 @@ impl Templates {
         // Tera's default also escapes `/` (as `&#x2F;`), which HTML does not need and
         // which makes every URL in the output unreadable.
         tera.set_escape_fn(super::html::escape);
+        // Before Tera parses them: a template nested too deep overflows its parser.
+        if let Some(report) = nesting_diagnostic(&overridden, &sources) {
+            return Err(report);
+        }
         if let Err(error) = tera.add_raw_templates(sources.clone()) {
             return Err(template_diagnostic(&error, &overridden, &sources));
         }
@@ -156,6 +161,33 @@ fn template_diagnostic(
     }
     report.push(diagnostic);
     report
+}
+
+/// The first template nested deeper than Tera can take, pointed at the tag.
+fn nesting_diagnostic(overridden: &[String], sources: &[(String, String)]) -> Option<Report> {
+    sources.iter().find_map(|(name, text)| {
+        let found = nesting::too_deep(text)?;
+        let path = template_path(name, overridden);
+        let what = if found.blocks {
+            "tags (`if`, `for`, `block`, `macro`, `filter`) are"
+        } else {
+            "brackets in one expression are"
+        };
+        let mut report = Report::default();
+        report.add_source(&path, text);
+        report.push(
+            Diagnostic::error(
+                &path,
+                format!(
+                    "template error: {what} nested more than {} deep; Tera would overflow its stack",
+                    nesting::MAX_DEPTH
+                ),
+            )
+            .with_span(Some(found.span))
+            .with_hint("nest fewer tags or brackets inside each other"),
+        );
+        Some(report)
+    })
 }
 
 /// A macro or include cycle, pointed at the call that closes it.

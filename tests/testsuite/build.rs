@@ -255,6 +255,37 @@ fn a_recursive_macro_or_include_is_an_error_not_a_crash() {
 }
 
 #[test]
+fn a_template_nested_too_deep_for_tera_is_an_error_not_a_crash() {
+    // 2,000 nested `if`s overflowed Tera's stack in a release build, 512 in a debug one.
+    let ifs = format!(
+        "<p>{}x{}</p>",
+        "{% if true %}".repeat(2000),
+        "{% endif %}".repeat(2000)
+    );
+    let archive = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file("templates/404.html", &ifs);
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1, "{stderr}");
+    // The 101st `{% if true %}` (13 bytes each, after `<p>`).
+    assert!(stderr.contains("templates/404.html:1:1304"), "{stderr}");
+    assert!(stderr.contains("nested more than 100 deep"), "{stderr}");
+
+    let parens = format!("{{{{ {}1{} }}}}", "(".repeat(20_000), ")".repeat(20_000));
+    let archive = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file("templates/404.html", &parens);
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1, "{stderr}");
+    // The 101st `(`, after `{{ `.
+    assert!(stderr.contains("templates/404.html:1:104"), "{stderr}");
+    assert!(
+        stderr.contains("brackets in one expression are nested more than 100 deep"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn markdown_articles_render_with_code_highlighting() {
     let site = Archive::new()
         .article(
