@@ -52,7 +52,8 @@ pub struct Built {
 }
 
 /// Loads, checks and lints a project without rendering (`gloss check`): every
-/// diagnostic a build would report plus the archive-wide warnings of [`lint`]. Like a
+/// diagnostic a build would report before rendering (the templates' compile errors
+/// included), plus the archive-wide warnings of [`lint`]. Like a
 /// build, it reads, parses, lints and frees each article in turn, so the archive's
 /// texts are never all in memory at once (holding them took 1.6 GB at 100,000
 /// articles). `Err` only when nothing could be assembled at all.
@@ -61,7 +62,12 @@ pub fn check(root: &Path, options: &BuildOptions) -> Result<(Archive, Report), R
     let warnings =
         lint::archive_warnings(&assembled.project, &assembled.archive, &assembled.context);
     assembled.other.extend(warnings);
-    let report = assembled.report();
+    let mut report = assembled.report();
+    // A template that would not compile fails every build: say so before one is run.
+    report.merge(render::check_templates(
+        &assembled.archive,
+        &assembled.project,
+    ));
     Ok((assembled.archive, report))
 }
 

@@ -118,6 +118,20 @@ fn begin_search(progress: Option<&Progress>) {
     }
 }
 
+/// The project's templates compiled as a build compiles them (syntax, recursion,
+/// nesting, and the names of static files they use are checked when rendering): what
+/// `gloss check` can say about them without rendering a page.
+pub fn check_templates(archive: &Archive, project: &Project) -> Report {
+    let assets = assets::Assets::collect(&project.static_files, archive.config.base_path());
+    templates::Templates::new(
+        &project.templates,
+        archive.config.base_path(),
+        assets.urls(),
+    )
+    .err()
+    .unwrap_or_default()
+}
+
 /// Every page and static file, without the search index.
 fn render_pages_into(
     archive: &Archive,
