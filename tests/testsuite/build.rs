@@ -214,18 +214,23 @@ fn template_errors_name_the_template_line_and_column() {
     );
 }
 
+/// Builds an archive whose `templates/<name>` is `text`, expecting the build to fail
+/// with exit code 1; returns the archive and the build's stderr.
+fn failed_template_build(name: &str, text: &str) -> (Archive, String) {
+    let archive = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file(&format!("templates/{name}"), text);
+    let (code, stderr) = archive.build_err();
+    assert_eq!(code, 1, "{stderr}");
+    (archive, stderr)
+}
+
 #[test]
 fn a_recursive_macro_or_include_is_an_error_not_a_crash() {
     // Tera recurses until the stack overflows: the process would abort, leaving its
     // staging folder behind. gloss refuses the templates before rendering.
     let macros = "{% macro countdown(n) -%}\n{{ n }} {{ self::countdown(n=n - 1) }}\n{%- endmacro countdown %}\n";
-    let index = "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block content %}{{ m::countdown(n=3) }}{% endblock %}\n";
-    let archive = Archive::new()
-        .article("a.txt", ARTICLE)
-        .file("templates/macros.html", macros)
-        .file("templates/index.html", index);
-    let (code, stderr) = archive.build_err();
-    assert_eq!(code, 1, "{stderr}");
+    let (archive, stderr) = failed_template_build("macros.html", macros);
     assert!(stderr.contains("templates/macros.html:2:12"), "{stderr}");
     assert!(
         stderr.contains("macro `countdown` calls itself (countdown → countdown)"),
@@ -241,12 +246,8 @@ fn a_recursive_macro_or_include_is_an_error_not_a_crash() {
     assert!(left.is_empty(), "staging left behind: {left:?}");
     assert!(!archive.root().join("public").exists());
 
-    let archive = Archive::new().article("a.txt", ARTICLE).file(
-        "templates/404.html",
-        "<p>Not found</p>{% include \"404.html\" %}",
-    );
-    let (code, stderr) = archive.build_err();
-    assert_eq!(code, 1, "{stderr}");
+    let (_, stderr) =
+        failed_template_build("404.html", "<p>Not found</p>{% include \"404.html\" %}");
     assert!(stderr.contains("templates/404.html:1:28"), "{stderr}");
     assert!(
         stderr.contains("`404.html` includes itself (404.html → 404.html)"),
@@ -262,21 +263,13 @@ fn a_template_nested_too_deep_for_tera_is_an_error_not_a_crash() {
         "{% if true %}".repeat(2000),
         "{% endif %}".repeat(2000)
     );
-    let archive = Archive::new()
-        .article("a.txt", ARTICLE)
-        .file("templates/404.html", &ifs);
-    let (code, stderr) = archive.build_err();
-    assert_eq!(code, 1, "{stderr}");
+    let (_, stderr) = failed_template_build("404.html", &ifs);
     // The 101st `{% if true %}` (13 bytes each, after `<p>`).
     assert!(stderr.contains("templates/404.html:1:1304"), "{stderr}");
     assert!(stderr.contains("nested more than 100 deep"), "{stderr}");
 
     let parens = format!("{{{{ {}1{} }}}}", "(".repeat(20_000), ")".repeat(20_000));
-    let archive = Archive::new()
-        .article("a.txt", ARTICLE)
-        .file("templates/404.html", &parens);
-    let (code, stderr) = archive.build_err();
-    assert_eq!(code, 1, "{stderr}");
+    let (_, stderr) = failed_template_build("404.html", &parens);
     // The 101st `(`, after `{{ `.
     assert!(stderr.contains("templates/404.html:1:104"), "{stderr}");
     assert!(

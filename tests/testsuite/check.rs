@@ -158,27 +158,31 @@ fn the_example_archive_checks_clean_of_errors() {
     assert!(diagnostics.iter().all(|d| d["severity"] == "warning"));
 }
 
+/// `gloss check --format json` of the test archive with `templates/<name>` set to
+/// `text`, expecting it to fail.
+fn failed_template_check(name: &str, text: &str) -> Vec<Value> {
+    let (code, diagnostics) = check_json(&archive().file(&format!("templates/{name}"), text));
+    assert_eq!(code, 1, "{diagnostics:#?}");
+    diagnostics
+}
+
 #[test]
 fn a_template_that_would_fail_every_build_fails_the_check() {
     // A syntax error: Tera's position.
-    let broken = archive().file(
-        "templates/index.html",
+    let diagnostics = failed_template_check(
+        "index.html",
         "{% extends \"base.html\" %}\n{% block content %}\n{{ unclosed }\n{% endblock %}\n",
     );
-    let (code, diagnostics) = check_json(&broken);
-    assert_eq!(code, 1, "{diagnostics:#?}");
     let error = find(&diagnostics, "template error: Failed to parse");
     assert_eq!(error["severity"], "error");
     assert_eq!(position(error).0, "templates/index.html");
     assert_eq!(position(error).1, Some(3));
 
     // A macro that calls itself: the call that closes the loop.
-    let recursive = archive().file(
-        "templates/macros.html",
+    let diagnostics = failed_template_check(
+        "macros.html",
         "{% macro again() %}{{ self::again() }}{% endmacro again %}\n",
     );
-    let (code, diagnostics) = check_json(&recursive);
-    assert_eq!(code, 1, "{diagnostics:#?}");
     let error = find(&diagnostics, "macro `again` calls itself");
     assert_eq!(
         position(error),
