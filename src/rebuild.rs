@@ -34,7 +34,7 @@ use crate::annotate::annotate_article;
 use crate::diagnostics::Report;
 use crate::load;
 use crate::progress::{Progress, Stage};
-use crate::render::assets::Assets;
+use crate::render;
 use crate::render::markdown::MarkdownRenderer;
 use crate::render::pages::with_pages;
 use crate::render::plan::{ArticlePrints, Lists, Unit};
@@ -110,12 +110,7 @@ impl Session {
         }
         let archive = &assembled.archive;
         let project = &assembled.project;
-        let assets = Assets::collect(&project.static_files, archive.config.base_path());
-        let templates = Templates::new(
-            &project.templates,
-            archive.config.base_path(),
-            assets.urls(),
-        )?;
+        let (assets, templates) = render::theme(archive, project)?;
         let inputs = std::mem::take(&mut assembled.inputs);
         let prints = ArticlePrints::compute(archive, &inputs);
 

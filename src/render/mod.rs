@@ -118,18 +118,23 @@ fn begin_search(progress: Option<&Progress>) {
     }
 }
 
-/// The project's templates compiled as a build compiles them (syntax, recursion,
-/// nesting, and the names of static files they use are checked when rendering): what
-/// `gloss check` can say about them without rendering a page.
+/// The project's static files, fingerprinted, and its templates compiled against
+/// their URLs: what every build renders with.
+pub(crate) fn theme(
+    archive: &Archive,
+    project: &Project,
+) -> Result<(assets::Assets, templates::Templates), Report> {
+    let base_path = archive.config.base_path();
+    let assets = assets::Assets::collect(&project.static_files, base_path);
+    let templates = templates::Templates::new(&project.templates, base_path, assets.urls())?;
+    Ok((assets, templates))
+}
+
+/// What `gloss check` can say about the templates without rendering a page: the
+/// errors of compiling them as a build does (syntax, include and macro cycles,
+/// nesting). A missing variable or static file shows only when a page renders.
 pub fn check_templates(archive: &Archive, project: &Project) -> Report {
-    let assets = assets::Assets::collect(&project.static_files, archive.config.base_path());
-    templates::Templates::new(
-        &project.templates,
-        archive.config.base_path(),
-        assets.urls(),
-    )
-    .err()
-    .unwrap_or_default()
+    theme(archive, project).err().unwrap_or_default()
 }
 
 /// Every page and static file, without the search index.
@@ -142,12 +147,7 @@ fn render_pages_into(
     if let Some(progress) = progress {
         progress.begin(Stage::Render);
     }
-    let assets = assets::Assets::collect(&project.static_files, archive.config.base_path());
-    let templates = templates::Templates::new(
-        &project.templates,
-        archive.config.base_path(),
-        assets.urls(),
-    )?;
+    let (assets, templates) = theme(archive, project)?;
     let counted = Counted { sink, progress };
     pages::render_pages(archive, &templates, &counted)?;
     for file in assets.into_files() {
