@@ -206,14 +206,15 @@ fn cycle_diagnostic(
         Some(start..start + cycle.written.len())
     });
     let chain = cycle.chain.join(" → ");
+    let first = cycle.chain.first().map_or("", String::as_str);
     let (message, hint) = if cycle.through_macros {
         (
-            format!("template error: macro `{}` calls itself ({chain}); Tera cannot stop a recursive macro, so gloss does not render one", cycle.chain[0]),
+            format!("template error: macro `{first}` calls itself ({chain}); Tera cannot stop a recursive macro, so gloss does not render one"),
             "a macro may not call itself, directly or through other macros",
         )
     } else {
         (
-            format!("template error: `{}` includes itself ({chain}); Tera cannot stop a recursive include, so gloss does not render one", cycle.chain[0]),
+            format!("template error: `{first}` includes itself ({chain}); Tera cannot stop a recursive include, so gloss does not render one"),
             "a template may not include itself, directly or through the templates it includes or extends",
         )
     };
