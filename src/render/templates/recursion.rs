@@ -31,7 +31,7 @@ impl Callee {
     }
 }
 
-/// A call or include in the template `file`, as written (`self::date(`,
+/// A call, include or extends in the template `file`, as written (`self::date`,
 /// `"nav.html"`), so that it can be found in the file's text.
 #[derive(Debug, Clone)]
 struct Call {
