@@ -16,6 +16,8 @@
 #   --wait-load X     before each size, wait (polling every 30 s, at most 20 min in
 #                     all) until the 1-minute load average is below X
 #   --work DIR        corpora, outputs and logs (default /tmp/gloss-bench)
+#   --out DIR         where the sites are written (default WORK/out); e.g. a tmpfs
+#                     such as /dev/shm/gloss-bench to take the disk out of the figures
 #   --seed S          synth seed (default 42)
 #   --no-build        use the gloss and synth binaries already in DIR/bin
 #   --timeout S       stop any single timed command after S seconds (default 3600)
@@ -28,10 +30,9 @@
 #   cold  = no output folder before the build (rm -rf first)
 #   edit1 = one annotation (gloss .toml) / one front matter (Hugo .md) edited, then a
 #           full `gloss build` / `hugo` again with the previous output in place (gloss
-#           renders everything into a new folder, linking the old files whose bytes
-#           did not change, swaps it in and deletes the old one; Hugo overwrites
-#           files in place): neither CLI build skips rendering. With --large, also
-#           once at N = 100000 (gloss only)
+#           renders everything and moves in only the files whose bytes changed;
+#           Hugo overwrites files in place): neither CLI build skips rendering.
+#           With --large, also once at N = 100000 (gloss only)
 #   check = `gloss check` (load, parse, anchor, link, lint; no render, no output)
 
 set -euo pipefail
@@ -45,6 +46,7 @@ INCR_N=""
 SERVE=1
 WAIT_LOAD=""
 WORK=/tmp/gloss-bench
+OUT=""
 SEED=42
 BUILD=1
 CMD_TIMEOUT=3600
@@ -59,10 +61,11 @@ while [ $# -gt 0 ]; do
     --no-serve) SERVE=0; shift ;;
     --wait-load) WAIT_LOAD=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --timeout) CMD_TIMEOUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -70,7 +73,8 @@ if [ -z "$INCR_N" ]; then
   INCR_N=$(printf '%s\n' $SIZES | sort -n | tail -1)
 fi
 
-mkdir -p "$WORK/bin" "$WORK/corpus" "$WORK/out" "$WORK/log"
+OUT=${OUT:-$WORK/out}
+mkdir -p "$WORK/bin" "$WORK/corpus" "$OUT" "$WORK/log"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 say() { printf '\n== %s\n' "$*" >&2; }
@@ -187,8 +191,8 @@ measure() {
   fi
 }
 
-gloss_build() { measure "$1" gloss "$2" "$3" "$WORK/corpus/gloss-$1" "$WORK/out/gloss-$1" -- "$GLOSS" build --output "$WORK/out/gloss-$1"; }
-hugo_build()  { measure "$1" hugo "$2" "$3" "$WORK/corpus/hugo-$1" "$WORK/out/hugo-$1" -- hugo --quiet --destination "$WORK/out/hugo-$1"; }
+gloss_build() { measure "$1" gloss "$2" "$3" "$WORK/corpus/gloss-$1" "$OUT/gloss-$1" -- "$GLOSS" build --output "$OUT/gloss-$1"; }
+hugo_build()  { measure "$1" hugo "$2" "$3" "$WORK/corpus/hugo-$1" "$OUT/hugo-$1" -- hugo --quiet --destination "$OUT/hugo-$1"; }
 gloss_check() { measure "$1" gloss check "$2" "$WORK/corpus/gloss-$1" "" -- "$GLOSS" check; }
 
 printf 'N\ttool\tmode\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\thtml\tfiles\tload1\texit\n' >&2
@@ -199,8 +203,8 @@ for n in $SIZES; do
   wait_for_load
   say "N=$n: cold builds (no previous output), gloss and Hugo interleaved, $RUNS runs"
   for r in $(seq 1 "$RUNS"); do
-    rm -rf "$WORK/out/gloss-$n"; gloss_build "$n" cold "$r"
-    rm -rf "$WORK/out/hugo-$n";  hugo_build "$n" cold "$r"
+    rm -rf "$OUT/gloss-$n"; gloss_build "$n" cold "$r"
+    rm -rf "$OUT/hugo-$n";  hugo_build "$n" cold "$r"
   done
   say "N=$n: gloss check (everything but render and output), $RUNS runs"
   for r in $(seq 1 "$RUNS"); do
@@ -251,7 +255,7 @@ if [ "$LARGE" -eq 1 ]; then
   echo "address-space cap for the N=$n runs: $((cap_kb / 1024)) MB (ulimit -v)" >&2
   gloss_check "$n" 1
   for r in $(seq 1 "$LARGE_RUNS"); do
-    rm -rf "$WORK/out/gloss-$n"
+    rm -rf "$OUT/gloss-$n"
     ( ulimit -v "$cap_kb"; gloss_build "$n" cold "$r" )
   done
   # One annotation edited, then a full build with the last cold run's output in
@@ -263,7 +267,7 @@ if [ "$LARGE" -eq 1 ]; then
   sed -i "0,/^summary = \"/s//summary = \"Edited. /" "$gt"
   ( ulimit -v "$cap_kb"; gloss_build "$n" edit1 1 )
   cp "$WORK/edit-backup.toml" "$gt"
-  rm -rf "$WORK/out/gloss-$n"
+  rm -rf "$OUT/gloss-$n"
 fi
 
 # ─── Summary ─────────────────────────────────────────────────────────────────
