@@ -18,6 +18,11 @@
 #   --work DIR        corpora, outputs and logs (default /tmp/gloss-bench)
 #   --out DIR         where the sites are written (default WORK/out); e.g. a tmpfs
 #                     such as /dev/shm/gloss-bench to take the disk out of the figures
+#   --settle          after deleting the last output before a cold build, write the
+#                     disk's dirty blocks, drop the kernel's caches (needs root) and
+#                     read the corpus back in: on an ext4 without a journal, files
+#                     created just after many were deleted are slow to create
+#                     (BENCHMARKS.md, "The disk"), whichever tool creates them
 #   --seed S          synth seed (default 42)
 #   --no-build        use the gloss and synth binaries already in DIR/bin
 #   --timeout S       stop any single timed command after S seconds (default 3600)
@@ -47,6 +52,7 @@ SERVE=1
 WAIT_LOAD=""
 WORK=/tmp/gloss-bench
 OUT=""
+SETTLE=0
 SEED=42
 BUILD=1
 CMD_TIMEOUT=3600
@@ -62,10 +68,11 @@ while [ $# -gt 0 ]; do
     --wait-load) WAIT_LOAD=$2; shift 2 ;;
     --work) WORK=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --settle) SETTLE=1; shift ;;
     --seed) SEED=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --timeout) CMD_TIMEOUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,41p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
@@ -191,6 +198,18 @@ measure() {
   fi
 }
 
+# fresh_output DIR CORPUS: removes the output DIR before a cold build (see --settle).
+fresh_output() {
+  rm -rf "$1"
+  if [ "$SETTLE" -eq 1 ]; then
+    sync
+    if ! echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then
+      sudo sh -c 'echo 3 > /proc/sys/vm/drop_caches' || echo "--settle: cannot drop caches" >&2
+    fi
+    find "$2" -type f -print0 | xargs -0 cat > /dev/null
+  fi
+}
+
 gloss_build() { measure "$1" gloss "$2" "$3" "$WORK/corpus/gloss-$1" "$OUT/gloss-$1" -- "$GLOSS" build --output "$OUT/gloss-$1"; }
 hugo_build()  { measure "$1" hugo "$2" "$3" "$WORK/corpus/hugo-$1" "$OUT/hugo-$1" -- hugo --quiet --destination "$OUT/hugo-$1"; }
 gloss_check() { measure "$1" gloss check "$2" "$WORK/corpus/gloss-$1" "" -- "$GLOSS" check; }
@@ -203,8 +222,8 @@ for n in $SIZES; do
   wait_for_load
   say "N=$n: cold builds (no previous output), gloss and Hugo interleaved, $RUNS runs"
   for r in $(seq 1 "$RUNS"); do
-    rm -rf "$OUT/gloss-$n"; gloss_build "$n" cold "$r"
-    rm -rf "$OUT/hugo-$n";  hugo_build "$n" cold "$r"
+    fresh_output "$OUT/gloss-$n" "$WORK/corpus/gloss-$n"; gloss_build "$n" cold "$r"
+    fresh_output "$OUT/hugo-$n" "$WORK/corpus/hugo-$n"; hugo_build "$n" cold "$r"
   done
   say "N=$n: gloss check (everything but render and output), $RUNS runs"
   for r in $(seq 1 "$RUNS"); do
@@ -255,7 +274,7 @@ if [ "$LARGE" -eq 1 ]; then
   echo "address-space cap for the N=$n runs: $((cap_kb / 1024)) MB (ulimit -v)" >&2
   gloss_check "$n" 1
   for r in $(seq 1 "$LARGE_RUNS"); do
-    rm -rf "$OUT/gloss-$n"
+    fresh_output "$OUT/gloss-$n" "$WORK/corpus/gloss-$n"
     ( ulimit -v "$cap_kb"; gloss_build "$n" cold "$r" )
   done
   # One annotation edited, then a full build with the last cold run's output in
