@@ -7,10 +7,9 @@ floor under any build of that site into the same place (BENCHMARKS.md).
 Reads every file under SITE (a site gloss built) into memory, then writes the same
 files under DEST (which must not exist) with K threads (default 2, one a core on the
 benchmark machine), each taking whole folders, as gloss's rendering units do, so that
-no two writers create files in the same folder. Threads, not forked processes: a
-child's first touch of each object shared with its parent would copy the page and
-count the copying as the kernel's writing time. The system calls release Python's
-lock, so the threads write at the same time. Only the writing is timed; prints the
+no two writers create files in the same folder. Threads, not forked processes, so
+that copy-on-write of the parent's memory cannot count as writing time; the system
+calls release Python's lock, so the threads write at the same time. Only the writing is timed; prints the
 wall time and the process's user and system time during it. DEST is left in place
 for the caller to inspect or remove.
 """
