@@ -400,11 +400,29 @@ fn fold(c: char) -> Folded {
 /// Normalises `text`, calling `emit` with each normalised char and the byte range of
 /// the original text it stands for. A whitespace run is emitted once, when the run
 /// ends, with the range of the whole run (invisible chars inside it included).
+///
+/// Walks bytes, decoding a char only at a non-ASCII byte: every article with a note is
+/// normalised whole, and decoding and folding each ASCII char was most of that cost.
 fn normalize_with(text: &str, mut emit: impl FnMut(char, Range<usize>)) {
+    let bytes = text.as_bytes();
     let mut space: Option<Range<usize>> = None;
-    for (at, c) in text.char_indices() {
-        let end = at + c.len_utf8();
-        match fold(c) {
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let (folded, end) = if byte.is_ascii() {
+            let folded = if is_ascii_whitespace(byte) {
+                Folded::Space
+            } else {
+                Folded::Char(char::from(byte))
+            };
+            (folded, at + 1)
+        } else {
+            // `at` is a char boundary: every step moves past a whole char.
+            let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            (fold(c), at + c.len_utf8())
+        };
+        match folded {
             Folded::Invisible => {}
             Folded::Space => {
                 space = Some(space.map_or(at..end, |run| run.start..end));
@@ -424,10 +442,17 @@ fn normalize_with(text: &str, mut emit: impl FnMut(char, Range<usize>)) {
                 emit(folded, at..end);
             }
         }
+        at = end;
     }
     if let Some(run) = space {
         emit(' ', run);
     }
+}
+
+/// The ASCII chars for which `char::is_whitespace` holds (it counts the vertical tab,
+/// which `u8::is_ascii_whitespace` does not).
+fn is_ascii_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
 /// Normalises a quote, prefix or suffix (no map back needed).
@@ -709,6 +734,47 @@ mod tests {
         }
     }
 
+    /// What `normalize_with` emits, computed char by char through [`fold`] alone: the
+    /// byte walk's ASCII shortcut must agree with it.
+    fn normalize_by_chars(text: &str) -> Vec<(char, Range<usize>)> {
+        let mut out = Vec::new();
+        let mut space: Option<Range<usize>> = None;
+        for (at, c) in text.char_indices() {
+            let end = at + c.len_utf8();
+            match fold(c) {
+                Folded::Invisible => {}
+                Folded::Space => space = Some(space.map_or(at..end, |run| run.start..end)),
+                Folded::Ellipsis => {
+                    out.extend(space.take().map(|run| (' ', run)));
+                    out.extend([('.', at..end), ('.', at..end), ('.', at..end)]);
+                }
+                Folded::Char(folded) => {
+                    out.extend(space.take().map(|run| (' ', run)));
+                    out.push((folded, at..end));
+                }
+            }
+        }
+        out.extend(space.map(|run| (' ', run)));
+        out
+    }
+
+    #[test]
+    fn the_byte_walk_normalises_as_folding_each_char_does() {
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        let samples = [
+            every_ascii.as_str(),
+            "a\u{0B}b\u{0C}c\r\n\td  e",
+            "“Quoted” — it’s\u{00A0}\u{00A0}here…\u{200B}done\u{2028}",
+            "日本の義勇兵\u{3000}は「戦う」と語った。",
+            "  leading and trailing \u{FEFF} ",
+            SEED,
+        ];
+        for text in samples {
+            let mut walked = Vec::new();
+            normalize_with(text, |ch, range| walked.push((ch, range)));
+            assert_eq!(walked, normalize_by_chars(text), "{text:?}");
+        }
+    }
     /// Anchors and returns the slice of the original text and how it was found.
     fn found<'t>(text: &'t str, q: &TextQuote) -> (&'t str, Anchored) {
         match anchor(text, q) {

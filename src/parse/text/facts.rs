@@ -32,15 +32,36 @@ fn is_collapsed(text: &str) -> bool {
     }
     let mut after_space = false;
     for &byte in bytes {
-        match byte {
-            b' ' if after_space => return false,
-            b' ' => after_space = true,
-            b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | 0xC2 | 0xE1 | 0xE2 | 0xE3 => return false,
-            _ => after_space = false,
+        match BYTE_SPACING[usize::from(byte)] {
+            Spacing::Other => after_space = false,
+            Spacing::Space if !after_space => after_space = true,
+            Spacing::Space | Spacing::Breaks => return false,
         }
     }
     true
 }
+
+/// What a byte means to [`is_collapsed`]. A table rather than a `match` on the byte:
+/// the check runs over every byte of every line, and the table is one load a byte.
+#[derive(Clone, Copy)]
+enum Spacing {
+    Other,
+    Space,
+    /// Other whitespace, or a byte that may begin a non-ASCII whitespace char.
+    Breaks,
+}
+
+const BYTE_SPACING: [Spacing; 256] = {
+    let mut table = [Spacing::Other; 256];
+    table[b' ' as usize] = Spacing::Space;
+    let breaks: [u8; 9] = [b'\t', b'\n', 0x0B, 0x0C, b'\r', 0xC2, 0xE1, 0xE2, 0xE3];
+    let mut i = 0;
+    while i < breaks.len() {
+        table[breaks[i] as usize] = Spacing::Breaks;
+        i += 1;
+    }
+    table
+};
 
 /// Whether `text` has more than `limit` whitespace-separated words. Stops counting
 /// there: the shape tests ask this of every line, and most lines are paragraphs.
@@ -151,7 +172,16 @@ pub(crate) struct Facts {
 
 impl Facts {
     pub(crate) fn new(line: &str) -> Self {
-        let lower = collapse_and_straighten(strip_bullet(line)).to_lowercase();
+        let line = strip_bullet(line);
+        // Most lines are ASCII: they are collapsed, lower-cased and split on bytes,
+        // in one pass each, as the char-by-char path below would (a test holds them
+        // to it). Every line of every article gets its facts.
+        if line.is_ascii() {
+            let lower = collapse_and_lower_ascii(line);
+            let spans = ascii_word_spans(lower.as_bytes());
+            return Self { lower, spans };
+        }
+        let lower = collapse_and_straighten(line).to_lowercase();
         let spans = word_spans(&lower);
         Self { lower, spans }
     }
@@ -271,6 +301,63 @@ fn word_spans(lower: &str) -> Vec<(u32, u32)> {
     spans
 }
 
+/// [`collapse_and_straighten`] then `to_lowercase`, for ASCII text: no quotes to
+/// straighten, and lower-casing is per byte.
+fn collapse_and_lower_ascii(text: &str) -> String {
+    if is_collapsed(text) {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut space_pending = false;
+    for byte in text.bytes() {
+        // `char::is_whitespace` on ASCII: also the vertical tab.
+        if matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+            space_pending = !out.is_empty();
+            continue;
+        }
+        if space_pending {
+            out.push(' ');
+            space_pending = false;
+        }
+        out.push(char::from(byte.to_ascii_lowercase()));
+    }
+    out
+}
+
+/// [`word_spans`] for ASCII text, on bytes.
+fn ascii_word_spans(lower: &[u8]) -> Vec<(u32, u32)> {
+    let mut spans = Vec::new();
+    // The current word: its start, and its last byte.
+    let mut current: Option<(usize, u8)> = None;
+    for (i, &c) in lower.iter().enumerate() {
+        let joins_apostrophe = c == b'\''
+            && current.is_some()
+            && lower.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
+        if c.is_ascii_alphanumeric() {
+            current = match current {
+                Some((start, previous))
+                    if previous.is_ascii_digit() != c.is_ascii_digit() && previous != b'\'' =>
+                {
+                    spans.push(span(start, i));
+                    Some((i, c))
+                }
+                Some((start, _)) => Some((start, c)),
+                None => Some((i, c)),
+            };
+        } else if joins_apostrophe {
+            if let Some((start, _)) = current {
+                current = Some((start, c));
+            }
+        } else if let Some((start, _)) = current.take() {
+            spans.push(span(start, i));
+        }
+    }
+    if let Some((start, _)) = current {
+        spans.push(span(start, lower.len()));
+    }
+    spans
+}
+
 /// A byte range as two `u32`s: a line longer than 4 GB is not a line.
 fn span(start: usize, end: usize) -> (u32, u32) {
     let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -284,6 +371,30 @@ mod tests {
     /// The definition the fast path must agree with.
     fn collapsed_by_splitting(text: &str) -> String {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn ascii_lines_get_the_facts_the_char_path_gives() {
+        // Pieces that exercise collapsing, case, digits against letters, apostrophes
+        // inside and at the edges of words, bullets and punctuation; joined by a
+        // fixed pseudo-random walk so that the cases meet each other.
+        let pieces = [
+            "a", "Z", "7", "42", "'", "'s", " ", "  ", "\t", "\n", "\x0B", "\x0C", "\r", "-", "* ",
+            "- ", "+ ", ".", ",", "\"", "(", "CNA's", "gallery3", "3D", "x'", "'y", "Share", "ON",
+        ];
+        let mut state: u32 = 12_345;
+        let mut next = |bound: usize| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (state >> 16) as usize % bound
+        };
+        for _ in 0..5_000 {
+            let count = next(12);
+            let line: String = (0..count).map(|_| pieces[next(pieces.len())]).collect();
+            let facts = Facts::new(&line);
+            let expected_lower = collapse_and_straighten(strip_bullet(&line)).to_lowercase();
+            assert_eq!(facts.lower, expected_lower, "{line:?}");
+            assert_eq!(facts.spans, word_spans(&expected_lower), "{line:?}");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
+use xxhash_rust::xxh3::Xxh3;
 
 use super::tokens::for_each_word;
 use super::{Record, BUNDLE_DIR};
@@ -168,13 +168,15 @@ pub fn write_gathered<E>(
     mut emit: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
     let count = collected.lengths.len();
-    // Every file but meta.json is hashed on its way out, for the stamp.
-    let mut hasher = Sha256::new();
-    let mut put = |hasher: &mut Sha256, file: OutputFile| {
+    // Every file but meta.json is hashed on its way out, for the stamp. The stamp only
+    // tells builds apart (browsers cache by it), so a fast non-cryptographic hash does:
+    // this runs over the whole index on one thread.
+    let mut hasher = Xxh3::new();
+    let mut put = |hasher: &mut Xxh3, file: OutputFile| {
         hasher.update(file.path.as_bytes());
-        hasher.update([0]);
+        hasher.update(&[0]);
         hasher.update(&file.contents);
-        hasher.update([0]);
+        hasher.update(&[0]);
         emit(file)
     };
     let mut terms = encode_terms(collected.postings, &collected.lengths);
@@ -198,7 +200,7 @@ pub fn write_gathered<E>(
         version: 1,
         docs: count,
         docs_per_file: DOCS_PER_FILE,
-        stamp: hex(&hasher.finalize()[..8]),
+        stamp: hex(&hasher.digest().to_be_bytes()),
         shards: shards.iter().map(|s| s.key.as_str()).collect(),
         filters: filters.values,
     };
