@@ -66,7 +66,23 @@ const BYTE_SPACING: [Spacing; 256] = {
 /// Whether `text` has more than `limit` whitespace-separated words. Stops counting
 /// there: the shape tests ask this of every line, and most lines are paragraphs.
 pub(crate) fn has_more_words_than(text: &str, limit: usize) -> bool {
-    text.split_whitespace().nth(limit).is_some()
+    if !text.is_ascii() {
+        return text.split_whitespace().nth(limit).is_some();
+    }
+    // On bytes for ASCII lines: the shape tests ask this of every line.
+    let mut words = 0;
+    let mut in_word = false;
+    for &byte in text.as_bytes() {
+        let space = matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        if !space && !in_word {
+            words += 1;
+            if words > limit {
+                return true;
+            }
+        }
+        in_word = !space;
+    }
+    false
 }
 
 /// Removes a leading list bullet ("• ", "- ", "* ", "– ") and the space after it.
@@ -371,6 +387,33 @@ mod tests {
     /// The definition the fast path must agree with.
     fn collapsed_by_splitting(text: &str) -> String {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn word_counts_on_bytes_agree_with_splitting_on_whitespace() {
+        let lines = [
+            "",
+            " ",
+            "one",
+            " one ",
+            "one two",
+            "one  two\tthree",
+            "a\x0Bb\x0Cc\rd\ne",
+            "  lead and trail  ",
+            "word,word; word",
+            "Ünïcode words here",
+            "x y z w",
+        ];
+        for line in lines {
+            let words = line.split_whitespace().count();
+            for limit in 0..6 {
+                assert_eq!(
+                    has_more_words_than(line, limit),
+                    words > limit,
+                    "{line:?} limit {limit}"
+                );
+            }
+        }
     }
 
     #[test]
