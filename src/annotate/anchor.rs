@@ -409,7 +409,7 @@ fn normalize_with(text: &str, mut emit: impl FnMut(char, Range<usize>)) {
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
         let (folded, end) = if byte.is_ascii() {
-            let folded = if is_ascii_whitespace(byte) {
+            let folded = if char::from(byte).is_whitespace() {
                 Folded::Space
             } else {
                 Folded::Char(char::from(byte))
@@ -447,12 +447,6 @@ fn normalize_with(text: &str, mut emit: impl FnMut(char, Range<usize>)) {
     if let Some(run) = space {
         emit(' ', run);
     }
-}
-
-/// The ASCII chars for which `char::is_whitespace` holds (it counts the vertical tab,
-/// which `u8::is_ascii_whitespace` does not).
-fn is_ascii_whitespace(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r')
 }
 
 /// Normalises a quote, prefix or suffix (no map back needed).

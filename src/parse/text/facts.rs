@@ -73,7 +73,7 @@ pub(crate) fn has_more_words_than(text: &str, limit: usize) -> bool {
     let mut words = 0;
     let mut in_word = false;
     for &byte in text.as_bytes() {
-        let space = matches!(byte, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r');
+        let space = char::from(byte).is_whitespace();
         if !space && !in_word {
             words += 1;
             if words > limit {
@@ -134,9 +134,15 @@ pub(crate) fn match_key(text: &str) -> String {
 /// article goes through it, and three passes with a `String` each were a tenth of
 /// parsing.
 fn collapse_and_straighten(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    collapse_chars(text.chars().map(straight_quote), text.len())
+}
+
+/// Collapses whitespace runs of `chars` to one space and trims, with room for
+/// `capacity` bytes. The one collapsing rule, fed decoded chars or ASCII bytes.
+fn collapse_chars(chars: impl Iterator<Item = char>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
     let mut space_pending = false;
-    for c in text.chars() {
+    for c in chars {
         if c.is_whitespace() {
             space_pending = !out.is_empty();
             continue;
@@ -145,7 +151,7 @@ fn collapse_and_straighten(text: &str) -> String {
             out.push(' ');
             space_pending = false;
         }
-        out.push(straight_quote(c));
+        out.push(c);
     }
     out
 }
@@ -194,7 +200,7 @@ impl Facts {
         // to it). Every line of every article gets its facts.
         if line.is_ascii() {
             let lower = collapse_and_lower_ascii(line);
-            let spans = ascii_word_spans(lower.as_bytes());
+            let spans = ascii_word_spans(&lower);
             return Self { lower, spans };
         }
         let lower = collapse_and_straighten(line).to_lowercase();
@@ -283,10 +289,20 @@ fn tokenize(lower: &str) -> Vec<&str> {
 
 /// The byte ranges of [`tokenize`]'s words. A word is a contiguous run of `lower`.
 fn word_spans(lower: &str) -> Vec<(u32, u32)> {
+    spans_of_words(lower.char_indices(), lower.len())
+}
+
+/// [`word_spans`] for ASCII text, whose chars are its bytes.
+fn ascii_word_spans(lower: &str) -> Vec<(u32, u32)> {
+    spans_of_words(ascii_chars(lower.as_bytes()).enumerate(), lower.len())
+}
+
+/// The word rule, over `(byte offset, char)` pairs of a text `len` bytes long.
+fn spans_of_words(chars: impl Iterator<Item = (usize, char)>, len: usize) -> Vec<(u32, u32)> {
     let mut spans = Vec::new();
     // The current word: its start, and its last character.
     let mut current: Option<(usize, char)> = None;
-    let mut chars = lower.char_indices().peekable();
+    let mut chars = chars.peekable();
     while let Some((i, c)) = chars.next() {
         let joins_apostrophe =
             c == '\'' && current.is_some() && chars.peek().is_some_and(|&(_, n)| n.is_alphabetic());
@@ -312,7 +328,7 @@ fn word_spans(lower: &str) -> Vec<(u32, u32)> {
         }
     }
     if let Some((start, _)) = current {
-        spans.push(span(start, lower.len()));
+        spans.push(span(start, len));
     }
     spans
 }
@@ -323,55 +339,15 @@ fn collapse_and_lower_ascii(text: &str) -> String {
     if is_collapsed(text) {
         return text.to_ascii_lowercase();
     }
-    let mut out = String::with_capacity(text.len());
-    let mut space_pending = false;
-    for byte in text.bytes() {
-        // `char::is_whitespace` on ASCII: also the vertical tab.
-        if matches!(byte, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
-            space_pending = !out.is_empty();
-            continue;
-        }
-        if space_pending {
-            out.push(' ');
-            space_pending = false;
-        }
-        out.push(char::from(byte.to_ascii_lowercase()));
-    }
-    out
+    collapse_chars(
+        ascii_chars(text.as_bytes()).map(|c| c.to_ascii_lowercase()),
+        text.len(),
+    )
 }
 
-/// [`word_spans`] for ASCII text, on bytes.
-fn ascii_word_spans(lower: &[u8]) -> Vec<(u32, u32)> {
-    let mut spans = Vec::new();
-    // The current word: its start, and its last byte.
-    let mut current: Option<(usize, u8)> = None;
-    for (i, &c) in lower.iter().enumerate() {
-        let joins_apostrophe = c == b'\''
-            && current.is_some()
-            && lower.get(i + 1).is_some_and(u8::is_ascii_alphabetic);
-        if c.is_ascii_alphanumeric() {
-            current = match current {
-                Some((start, previous))
-                    if previous.is_ascii_digit() != c.is_ascii_digit() && previous != b'\'' =>
-                {
-                    spans.push(span(start, i));
-                    Some((i, c))
-                }
-                Some((start, _)) => Some((start, c)),
-                None => Some((i, c)),
-            };
-        } else if joins_apostrophe {
-            if let Some((start, _)) = current {
-                current = Some((start, c));
-            }
-        } else if let Some((start, _)) = current.take() {
-            spans.push(span(start, i));
-        }
-    }
-    if let Some((start, _)) = current {
-        spans.push(span(start, lower.len()));
-    }
-    spans
+/// The chars of ASCII text, without UTF-8 decoding.
+fn ascii_chars(bytes: &[u8]) -> impl Iterator<Item = char> + '_ {
+    bytes.iter().map(|&byte| char::from(byte))
 }
 
 /// A byte range as two `u32`s: a line longer than 4 GB is not a line.
