@@ -9,8 +9,11 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
+
+mod excerpt;
+
+use excerpt::Excerpt;
 
 /// How bad a problem is: errors fail a build, warnings are reported and the build goes on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -229,35 +232,28 @@ impl Report {
         self.located().iter().map(ToString::to_string).collect()
     }
 
-    /// Prints every diagnostic rustc-style (with source line and caret) to `out`.
+    /// Prints every diagnostic rustc-style (with source line and caret) to `out`. Only
+    /// the lines a diagnostic points at are shown, each cut to a window around the
+    /// label when it is long ([`excerpt`]).
     pub fn emit(&self, out: &mut dyn termcolor::WriteColor) -> std::io::Result<()> {
-        let mut files = SimpleFiles::new();
-        let ids: Vec<usize> = self
-            .sources
-            .iter()
-            .map(|(path, text)| files.add(path.display().to_string(), text.clone()))
-            .collect();
         let config = term::Config::default();
         for (diagnostic, located) in self.diagnostics.iter().zip(self.located()) {
-            let file_id = self
-                .sources
-                .iter()
-                .position(|(p, _)| *p == diagnostic.path)
-                .map(|i| ids[i]);
-            match (file_id, &diagnostic.span) {
-                (Some(file_id), Some(span)) => {
-                    let mut cs = match diagnostic.severity {
-                        Severity::Error => CsDiagnostic::error(),
-                        Severity::Warning => CsDiagnostic::warning(),
-                    }
-                    .with_message(&diagnostic.message)
-                    .with_labels(vec![Label::primary(file_id, span.clone())]);
+            match (self.source_of(&diagnostic.path), &diagnostic.span) {
+                (Some(source), Some(span)) => {
+                    let name = located.file.as_str();
+                    let excerpt = Excerpt::new(name, source, span);
                     let mut notes = diagnostic.notes.clone();
                     if let Some(hint) = &diagnostic.hint {
                         notes.push(format!("help: {hint}"));
                     }
-                    cs = cs.with_notes(notes);
-                    term::emit_to_write_style(out, &config, &files, &cs)
+                    let cs = match diagnostic.severity {
+                        Severity::Error => CsDiagnostic::error(),
+                        Severity::Warning => CsDiagnostic::warning(),
+                    }
+                    .with_message(&diagnostic.message)
+                    .with_labels(vec![Label::primary((), excerpt.span.clone())])
+                    .with_notes(notes);
+                    term::emit_to_write_style(out, &config, &excerpt, &cs)
                         .map_err(std::io::Error::other)?;
                 }
                 _ => {

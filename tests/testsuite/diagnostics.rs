@@ -90,3 +90,28 @@ fn check_reports_everything_at_once_as_json_lines() {
         (Some(5), Some(9))
     );
 }
+
+#[test]
+fn a_long_line_is_shown_cut_around_the_problem_with_the_file_s_column() {
+    // A quote of 3,000 characters: printed whole, it and its row of carets would fill
+    // the terminal.
+    let quote = format!("{} not in the text", "word ".repeat(600));
+    let annotation = format!(
+        "[article]\ntitle = \"A\"\n\n[[note]]\nkind = \"context\"\nbody = \"x\"\nquote = \"{quote}\"\n"
+    );
+    let output = one_article()
+        .annotation("a.toml", &annotation)
+        .run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("seeds/a.toml:7:9"), "{stderr}");
+    assert!(stderr.contains("quote not found"), "{stderr}");
+    let source_line = stderr
+        .lines()
+        .find(|line| line.trim_start().starts_with("7 │"))
+        .unwrap_or_else(|| panic!("no source line in {stderr}"));
+    assert!(source_line.contains("quote = \"word word"), "{source_line}");
+    assert!(source_line.ends_with('…'), "{source_line}");
+    let widest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(widest < 130, "a line of {widest} characters in {stderr}");
+}
