@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use codespan_reporting::files::{self, Files};
 
+use super::floor_char_boundary;
+
 /// Characters of a line shown at most, not counting the `…` marks.
 pub(super) const SHOWN_CHARS: usize = 100;
 
@@ -142,13 +144,6 @@ fn window(line: &str, line_range: Range<usize>, start: usize, end: usize) -> Ran
     let first = first.min(count - SHOWN_CHARS);
     let byte_at = |column: usize| char_starts.get(column).copied().unwrap_or(line.len());
     byte_at(first)..byte_at(first + SHOWN_CHARS)
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 impl<'a> Files<'a> for Excerpt<'a> {
