@@ -206,24 +206,23 @@ impl Report {
 
     /// Each diagnostic with its line and column resolved.
     pub fn located(&self) -> Vec<Located<'_>> {
-        self.diagnostics
-            .iter()
-            .map(|d| {
-                let position = match (&d.span, self.source_of(&d.path)) {
-                    (Some(span), Some(text)) => Some(line_col(text, span.start)),
-                    _ => None,
-                };
-                Located {
-                    severity: d.severity,
-                    file: d.path.display().to_string(),
-                    line: position.map(|p| p.0),
-                    column: position.map(|p| p.1),
-                    message: &d.message,
-                    hint: d.hint.as_deref(),
-                    notes: &d.notes,
-                }
-            })
-            .collect()
+        self.diagnostics.iter().map(|d| self.locate(d)).collect()
+    }
+
+    fn locate<'a>(&self, d: &'a Diagnostic) -> Located<'a> {
+        let position = match (&d.span, self.source_of(&d.path)) {
+            (Some(span), Some(text)) => Some(line_col(text, span.start)),
+            _ => None,
+        };
+        Located {
+            severity: d.severity,
+            file: d.path.display().to_string(),
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
+            message: &d.message,
+            hint: d.hint.as_deref(),
+            notes: &d.notes,
+        }
     }
 
     /// One line per diagnostic: `path:line:column: error: message`. Used where a
@@ -237,11 +236,12 @@ impl Report {
     /// label when it is long ([`excerpt`]).
     pub fn emit(&self, out: &mut dyn termcolor::WriteColor) -> std::io::Result<()> {
         let config = term::Config::default();
-        for (diagnostic, located) in self.diagnostics.iter().zip(self.located()) {
+        for diagnostic in &self.diagnostics {
             match (self.source_of(&diagnostic.path), &diagnostic.span) {
                 (Some(source), Some(span)) => {
-                    let name = located.file.as_str();
-                    let excerpt = Excerpt::new(name, source, span);
+                    // The excerpt finds the line itself; codespan prints line and column.
+                    let name = diagnostic.path.display().to_string();
+                    let excerpt = Excerpt::new(&name, source, span);
                     let mut notes = diagnostic.notes.clone();
                     if let Some(hint) = &diagnostic.hint {
                         notes.push(format!("help: {hint}"));
@@ -257,7 +257,7 @@ impl Report {
                         .map_err(std::io::Error::other)?;
                 }
                 _ => {
-                    writeln!(out, "{located}")?;
+                    writeln!(out, "{}", self.locate(diagnostic))?;
                 }
             }
         }

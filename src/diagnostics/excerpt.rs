@@ -31,8 +31,8 @@ pub(super) struct Excerpt<'a> {
     first_line: usize,
     /// Where each line starts in `text`.
     line_starts: Vec<usize>,
-    /// For each line: characters of the file's line left out before the shown part,
-    /// and whether a mark stands for them.
+    /// For each line: characters of the file's line left out before the shown part
+    /// (a mark stands for them when there are any).
     dropped_before: Vec<usize>,
     /// The label's range in `text`.
     pub(super) span: Range<usize>,
@@ -58,10 +58,10 @@ impl<'a> Excerpt<'a> {
             let line_range = line_start..line_start + line.len();
             let window = window(line, line_range.clone(), start, end);
             let shown = excerpt.push_line(line, window);
-            if line_range.contains(&start) || start == line_range.end {
+            if on_line(&line_range, start) {
                 span_in_text.start = shown.offset_of(start - line_range.start);
             }
-            if line_range.contains(&end) || end == line_range.end {
+            if on_line(&line_range, end) {
                 span_in_text.end = shown.offset_of(end - line_range.start);
             }
             line_start = line_range.end + 1;
@@ -128,15 +128,15 @@ impl ShownLine {
 /// the label starts, ending a little after it on the line where it ends, and from the
 /// line's start on lines in between.
 fn window(line: &str, line_range: Range<usize>, start: usize, end: usize) -> Range<usize> {
-    let char_starts: Vec<usize> = line.char_indices().map(|(i, _)| i).collect();
-    let count = char_starts.len();
+    let count = line.chars().count();
     if count <= SHOWN_CHARS {
         return 0..line.len();
     }
+    let char_starts: Vec<usize> = line.char_indices().map(|(i, _)| i).collect();
     let column_of = |at: usize| char_starts.partition_point(|&i| i < at - line_range.start);
-    let first = if (line_range.start..=line_range.end).contains(&start) {
+    let first = if on_line(&line_range, start) {
         column_of(start).saturating_sub(LEAD_CHARS)
-    } else if (line_range.start..=line_range.end).contains(&end) {
+    } else if on_line(&line_range, end) {
         (column_of(end) + LEAD_CHARS).saturating_sub(SHOWN_CHARS)
     } else {
         0
@@ -144,6 +144,12 @@ fn window(line: &str, line_range: Range<usize>, start: usize, end: usize) -> Ran
     let first = first.min(count - SHOWN_CHARS);
     let byte_at = |column: usize| char_starts.get(column).copied().unwrap_or(line.len());
     byte_at(first)..byte_at(first + SHOWN_CHARS)
+}
+
+/// Whether byte `at` of the file is on the line at `line_range`, its end (where the
+/// newline is) included.
+fn on_line(line_range: &Range<usize>, at: usize) -> bool {
+    (line_range.start..=line_range.end).contains(&at)
 }
 
 impl<'a> Files<'a> for Excerpt<'a> {
