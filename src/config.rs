@@ -8,7 +8,7 @@ use crate::annotate::file::toml_diagnostic;
 use crate::diagnostics::Diagnostic;
 
 /// The whole configuration, with defaults for everything.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     pub title: String,
@@ -24,21 +24,21 @@ pub struct Config {
     pub lists: ListsConfig,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ContentConfig {
     /// Folder of articles and annotations, relative to the project root.
     pub dir: PathBuf,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct BuildConfig {
     /// Output folder, relative to the project root.
     pub output: PathBuf,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum MentionLinks {
     All,
@@ -46,13 +46,13 @@ pub enum MentionLinks {
     None,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LinksConfig {
     pub mentions: MentionLinks,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ListsConfig {
     /// Articles per page on the home, tag and source pages; later pages are at
@@ -72,7 +72,7 @@ impl Default for ListsConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Hash, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct FeedConfig {
     /// How many articles the Atom feeds carry.

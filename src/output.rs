@@ -35,13 +35,13 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Report};
-use crate::render::{OutputFile, Sink};
-use manifest::{Manifest, Stamp, Verdict};
+use crate::render::{OutputFile, Sink, UnitPrint};
+use manifest::{Manifest, Renders, RendersBuilder, Stamp, Verdict};
 
 /// The marker gloss leaves in an output folder it created, so it can tell a folder it
 /// may replace from one with somebody's files in it.
@@ -142,14 +142,19 @@ pub fn write_with<T>(
     // The site is in place. Without a manifest the next build compares every file
     // byte by byte, so a manifest that cannot be written costs time, not the build;
     // an old one left behind would not match the files' new times either way.
-    if Manifest::write(&manifest, produced).is_err() {
+    let (produced, renders) = produced;
+    if Manifest::write(&manifest, produced, renders).is_err() {
         let _ = fs::remove_file(&manifest);
     }
     Ok(written)
 }
 
-/// What a build wrote, and the path keys and stamps of its files for the manifest.
-type Outcome<T> = (Written<T>, Vec<(u64, Stamp)>);
+/// What a build wrote, and for the manifest the path keys and stamps of its files and
+/// what rendered them.
+type Outcome<T> = (Written<T>, Produced);
+
+/// The path keys and stamps of a build's files, sorted by key, and what rendered them.
+type Produced = (Vec<(u64, Stamp)>, Option<Renders>);
 
 /// The first build: everything is written into a sibling folder, which is renamed into
 /// place.
@@ -202,7 +207,7 @@ fn update_in_place<T>(
     let produced = sink.into_produced();
     move_into_place(staging.path(), output, Path::new(""))
         .map_err(|e| error("cannot move the new pages into place", &e))?;
-    remove_not_produced(output, Path::new(""), &produced, staging.path())
+    remove_not_produced(output, Path::new(""), &produced.0, staging.path())
         .map_err(|e| error("cannot remove pages the site no longer has", &e))?;
     staging
         .close()
@@ -235,6 +240,14 @@ struct StagingSink {
     /// The [`path_key`]s of the site's folders found to be real folders, not links.
     real_folders: Mutex<HashSet<u64>>,
     unchanged: AtomicUsize,
+    /// The running program ([`manifest::program`]): units are reused only from a
+    /// manifest it wrote.
+    program: Option<u64>,
+    /// What rendered this build's files, as units are rendered or reused.
+    renders: Mutex<RendersBuilder>,
+    /// The site's regular files in real folders as (path key, length, modification
+    /// time), sorted by key: listed once, when the first unit asks to be reused.
+    site_files: OnceLock<Vec<(u64, u64, u64)>>,
 }
 
 impl StagingSink {
@@ -246,17 +259,55 @@ impl StagingSink {
             previous,
             real_folders: Mutex::new(HashSet::new()),
             unchanged: AtomicUsize::new(0),
+            program: manifest::program(),
+            renders: Mutex::new(RendersBuilder::default()),
+            site_files: OnceLock::new(),
         }
     }
 
-    /// The path keys and stamps of the files produced, sorted by key.
-    fn into_produced(self) -> Vec<(u64, Stamp)> {
+    /// The path keys and stamps of the files produced, sorted by key, and what
+    /// rendered them.
+    fn into_produced(self) -> Produced {
         let mut produced = self
             .produced
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
         produced.sort_unstable_by_key(|&(key, _)| key);
-        produced
+        // A file put twice (by two units) is one file of the site.
+        produced.dedup_by_key(|&mut (key, _)| key);
+        let renders = self
+            .renders
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .finish(self.program);
+        (produced, renders)
+    }
+
+    /// The stamps the previous build gave the files of `unit`, if it rendered the
+    /// unit with the same print, in the same scope, with this program, and every one
+    /// of those files is still in the site as that build left it (same length and
+    /// modification time, in real folders).
+    fn reusable(&self, unit: &UnitPrint) -> Option<(Vec<(u64, Stamp)>, Vec<u64>)> {
+        let site = self.site.as_ref()?;
+        let renders = self.previous.renders()?;
+        if Some(renders.program) != self.program || renders.scope != unit.scope {
+            return None;
+        }
+        let keys = renders.files_of(unit.unit, unit.print)?;
+        let on_disk = self
+            .site_files
+            .get_or_init(|| site_files(site, &self.staging));
+        let mut stamps = Vec::with_capacity(keys.len());
+        for &key in keys {
+            let recorded = self.previous.get(key)?;
+            let index = on_disk.binary_search_by_key(&key, |&(k, ..)| k).ok()?;
+            let &(_, len, modified) = on_disk.get(index)?;
+            if (len, modified) != (recorded.len, recorded.modified) {
+                return None;
+            }
+            stamps.push((key, *recorded));
+        }
+        Some((stamps, keys.to_vec()))
     }
 
     /// The stamp of the site's file at `file`'s path, if it holds `file`'s bytes (whose
@@ -339,6 +390,29 @@ impl StagingSink {
 }
 
 impl Sink for StagingSink {
+    fn reuse(&self, unit: &UnitPrint) -> Option<usize> {
+        let (stamps, keys) = self.reusable(unit)?;
+        let count = stamps.len();
+        self.unchanged.fetch_add(count, Ordering::Relaxed);
+        self.produced
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(stamps);
+        self.renders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .add(unit.scope, unit.unit, unit.print, &keys);
+        Some(count)
+    }
+
+    fn made(&self, unit: &UnitPrint, paths: &[String]) {
+        let keys: Vec<u64> = paths.iter().map(|p| path_key(Path::new(p))).collect();
+        self.renders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .add(unit.scope, unit.unit, unit.print, &keys);
+    }
+
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic> {
         let key = path_key(Path::new(&file.path));
         let hash = manifest::content_hash(&file.contents);
@@ -392,6 +466,42 @@ fn move_into_place(staging: &Path, site: &Path, relative: &Path) -> io::Result<(
             fs::rename(entry.path(), &target)
         }
     })
+}
+
+/// The regular files under `site` in real folders (a link is not followed), but for
+/// the marker and those under `staging`, as (path key, length, modification time),
+/// sorted by key. Listed in parallel, like [`remove_not_produced`]. A file or folder
+/// that cannot be read is left out: its unit is rendered again.
+fn site_files(site: &Path, staging: &Path) -> Vec<(u64, u64, u64)> {
+    let mut files = files_under(site, Path::new(""), staging);
+    files.sort_unstable_by_key(|&(key, ..)| key);
+    files
+}
+
+fn files_under(site: &Path, relative: &Path, staging: &Path) -> Vec<(u64, u64, u64)> {
+    let Ok(entries) = fs::read_dir(site.join(relative)) else {
+        return Vec::new();
+    };
+    let entries: Vec<fs::DirEntry> = entries.filter_map(Result::ok).collect();
+    entries
+        .par_iter()
+        .flat_map_iter(|entry| {
+            let relative = relative.join(entry.file_name());
+            let listed = match entry.file_type() {
+                Ok(kind) if kind.is_dir() && entry.path() != staging => {
+                    files_under(site, &relative, staging)
+                }
+                Ok(kind) if kind.is_file() && relative != Path::new(MARKER) => entry
+                    .metadata()
+                    .ok()
+                    .and_then(|m| Some((path_key(&relative), m.len(), manifest::modified_nanos(&m)?)))
+                    .into_iter()
+                    .collect(),
+                _ => Vec::new(),
+            };
+            listed
+        })
+        .collect()
 }
 
 /// Removes every file under `site/relative` whose [`path_key`] is not in `produced`

@@ -6,7 +6,6 @@
 //! touches the file system except through `load`.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -75,13 +74,24 @@ pub fn check(root: &Path, options: &BuildOptions) -> Result<(Archive, Report), R
 /// turn, so the archive's texts are never all in memory at once; the report reads
 /// again from disk the few files its diagnostics point into. Rendering reads the
 /// parsed documents.
-fn assemble_for_build(
-    root: &Path,
-    options: &BuildOptions,
-) -> Result<(Project, Archive, Report), Report> {
+fn assemble_for_build(root: &Path, options: &BuildOptions) -> Result<ForBuild, Report> {
     let assembled = assemble_for(root, options, Purpose::Build)?;
     let report = assembled.report();
-    Ok((assembled.project, assembled.archive, report))
+    Ok(ForBuild {
+        project: assembled.project,
+        archive: assembled.archive,
+        report,
+        inputs: assembled.inputs,
+    })
+}
+
+/// What a build renders from: the project (without its articles' texts), the linked
+/// archive, the diagnostics, and each article's [`input_hash`].
+struct ForBuild {
+    project: Project,
+    archive: Archive,
+    report: Report,
+    inputs: Vec<u64>,
 }
 
 /// A loaded and linked project with its diagnostics kept by where they come from, so
@@ -96,7 +106,8 @@ pub(crate) struct Assembled {
     /// The registries and orphan annotation files.
     pub(crate) other: Vec<Diagnostic>,
     /// Per article, a hash of its text and annotation file ([`input_hash`]), taken
-    /// before the texts were freed; only for `serve`'s session, empty otherwise.
+    /// before the texts were freed: what tells a build or `serve`'s session that an
+    /// article is unchanged. Empty for `gloss check`.
     pub(crate) inputs: Vec<u64>,
 }
 
@@ -126,7 +137,7 @@ pub(crate) fn assemble_parts(root: &Path, options: &BuildOptions) -> Result<Asse
 /// article overlap parsing another.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Purpose {
-    /// A build: nothing more.
+    /// A build: each article's [`input_hash`] is taken before its texts are freed.
     Build,
     /// `gloss check`: each article's own lints ([`lint::article_warnings`]) run on
     /// its texts before they are freed.
@@ -137,16 +148,19 @@ enum Purpose {
 }
 
 /// A hash of an article's own files, by which `serve`'s session tells whether an
-/// edit changed them.
+/// edit changed them, and a build whether the pages its previous build rendered of
+/// the article still hold. XXH3: every build hashes every article's text.
 pub(crate) fn input_hash(article: &load::ArticleSource) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    article.source.text.hash(&mut hasher);
-    article
-        .annotation
-        .as_ref()
-        .map(|a| &a.text)
-        .hash(&mut hasher);
-    hasher.finish()
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let text = &article.source.text;
+    // The length first, so that the text and the annotation file are not read as
+    // one run of bytes (moving a line from one to the other changes the hash).
+    hasher.update(&(text.len() as u64).to_le_bytes());
+    hasher.update(text.as_bytes());
+    if let Some(annotation) = &article.annotation {
+        hasher.update(annotation.text.as_bytes());
+    }
+    hasher.digest()
 }
 
 fn assemble_for(
@@ -175,7 +189,7 @@ fn assemble_for(
             Ok((article, diagnostics, input)) => {
                 annotated.push(article);
                 annotate.push(diagnostics);
-                if purpose == Purpose::Serve {
+                if purpose != Purpose::Check {
                     inputs.push(input);
                 }
             }
@@ -250,10 +264,10 @@ fn annotate_read(
     if purpose == Purpose::Check {
         diagnostics.extend(lint::article_warnings(article, &overrides));
     }
-    let input = if purpose == Purpose::Serve {
-        input_hash(article)
-    } else {
+    let input = if purpose == Purpose::Check {
         0
+    } else {
+        input_hash(article)
     };
     load::forget_texts(article);
     diagnostics.extend(unread_annotation);
@@ -263,7 +277,12 @@ fn annotate_read(
 /// Builds the site in memory. Errors (in any file) fail the build; warnings travel
 /// with the result.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Built, Report> {
-    let (project, archive, report) = assemble_for_build(root, options)?;
+    let ForBuild {
+        project,
+        archive,
+        report,
+        ..
+    } = assemble_for_build(root, options)?;
     if report.has_errors() {
         return Err(report);
     }
@@ -281,18 +300,47 @@ pub struct BuildSummary {
     pub warnings: Report,
     pub articles: usize,
     pub files: usize,
+    /// Units of the site (an article page with its two companion files, one page of a
+    /// list, …) rendered, and reused from the sink's previous build unrendered.
+    pub units_rendered: usize,
+    pub units_reused: usize,
 }
 
 /// Counts what passes through to another sink.
 struct Counting<'a> {
     inner: &'a dyn Sink,
     files: AtomicUsize,
+    units_rendered: AtomicUsize,
+    units_reused: AtomicUsize,
+}
+
+impl<'a> Counting<'a> {
+    fn new(inner: &'a dyn Sink) -> Self {
+        Self {
+            inner,
+            files: AtomicUsize::new(0),
+            units_rendered: AtomicUsize::new(0),
+            units_reused: AtomicUsize::new(0),
+        }
+    }
 }
 
 impl Sink for Counting<'_> {
     fn put(&self, file: render::OutputFile) -> Result<(), Diagnostic> {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.inner.put(file)
+    }
+
+    fn reuse(&self, unit: &render::UnitPrint) -> Option<usize> {
+        let kept = self.inner.reuse(unit)?;
+        self.files.fetch_add(kept, Ordering::Relaxed);
+        self.units_reused.fetch_add(1, Ordering::Relaxed);
+        Some(kept)
+    }
+
+    fn made(&self, unit: &render::UnitPrint, paths: &[String]) {
+        self.units_rendered.fetch_add(1, Ordering::Relaxed);
+        self.inner.made(unit, paths);
     }
 }
 
@@ -303,20 +351,25 @@ pub fn build_into(
     options: &BuildOptions,
     sink: &dyn Sink,
 ) -> Result<BuildSummary, Report> {
-    let (project, archive, report) = assemble_for_build(root, options)?;
+    let ForBuild {
+        project,
+        archive,
+        report,
+        inputs,
+    } = assemble_for_build(root, options)?;
     if report.has_errors() {
         return Err(report);
     }
-    let counting = Counting {
-        inner: sink,
-        files: AtomicUsize::new(0),
-    };
+    let counting = Counting::new(sink);
     let articles = archive.articles.len();
-    render::render_into_last(archive, &project, &counting, options.progress.as_deref())?;
+    let progress = options.progress.as_deref();
+    render::render_into_last(archive, &project, &inputs, &counting, progress)?;
     Ok(BuildSummary {
         warnings: report,
         articles,
         files: counting.files.into_inner(),
+        units_rendered: counting.units_rendered.into_inner(),
+        units_reused: counting.units_reused.into_inner(),
     })
 }
 

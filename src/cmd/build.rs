@@ -48,8 +48,19 @@ pub(crate) fn execute(root: &Path, args: &BuildArgs, quiet: bool) -> u8 {
         print_timings(&progress);
     }
     if !quiet {
+        // Pages reused from the last build are named only when there were some: a
+        // first build reuses nothing.
+        let reused = if summary.units_reused > 0 {
+            format!(
+                "; {} of {} pages reused from the last build",
+                summary.units_reused,
+                summary.units_reused + summary.units_rendered
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
-            "built {} articles into {} ({} files, {unchanged} unchanged) in {:.2?}{}",
+            "built {} articles into {} ({} files, {unchanged} unchanged{reused}) in {:.2?}{}",
             summary.articles,
             output.display(),
             summary.files,

@@ -280,6 +280,18 @@ impl Document {
         }
     }
 
+    /// Feeds `hasher` what identifies the body: its packed bytes once packed (the
+    /// same parts always pack to the same bytes, and hashing them spares
+    /// decompressing every article to fingerprint it), its text before. Two hashes
+    /// agree only between documents in the same state, as in every build.
+    pub fn hash_body<H: std::hash::Hasher>(&self, hasher: &mut H) {
+        use std::hash::Hash;
+        match &self.body.packed {
+            Some(packed) => packed.hash(hasher),
+            None => self.body.plain.text.hash(hasher),
+        }
+    }
+
     /// The body's blocks.
     pub fn blocks(&self) -> Cow<'_, [Block]> {
         match &self.body.packed {

@@ -46,6 +46,27 @@ pub struct Rendered {
 /// is never held in memory whole.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<(), Diagnostic>;
+
+    /// Keeps the files `unit` wrote in the sink's previous build instead of rendering
+    /// it again, if that build rendered it with the same print in the same scope and
+    /// its files are still as that build left them; gives how many files it kept.
+    /// `None`: the unit is to be rendered and its files put.
+    fn reuse(&self, _unit: &UnitPrint) -> Option<usize> {
+        None
+    }
+
+    /// Notes the paths of the files a rendered `unit` put, for a later build to reuse.
+    fn made(&self, _unit: &UnitPrint, _paths: &[String]) {}
+}
+
+/// A unit of the site ([`plan::Unit`]) as a build renders it: a key for the unit, its
+/// fingerprint ([`pages::Pages::fingerprint`]), and the scope the fingerprint holds in
+/// ([`plan::scope`]: what every page depends on besides the articles it shows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnitPrint {
+    pub scope: u64,
+    pub unit: u64,
+    pub print: u64,
 }
 
 /// Collects the files in memory.
@@ -94,20 +115,24 @@ pub fn render_into(
     sink: &dyn Sink,
     progress: Option<&Progress>,
 ) -> Result<(), Report> {
-    render_pages_into(archive, project, sink, progress)?;
+    render_pages_into(archive, project, None, sink, progress)?;
     begin_search(progress);
     search::write_search_files(archive, |file| sink.put(file)).map_err(Report::from)
 }
 
 /// [`render_into`] for a build, the archive's last use: the search stage frees it as
-/// soon as it has what it needs of it, so the index is not encoded beside it.
+/// soon as it has what it needs of it, so the index is not encoded beside it. Units
+/// are fingerprinted (`inputs[a]` is a hash of article `a`'s files): the sink may
+/// reuse a unit its previous build rendered from the same inputs, and is told what
+/// the others wrote.
 pub fn render_into_last(
     archive: Archive,
     project: &Project,
+    inputs: &[u64],
     sink: &dyn Sink,
     progress: Option<&Progress>,
 ) -> Result<(), Report> {
-    render_pages_into(&archive, project, sink, progress)?;
+    render_pages_into(&archive, project, Some(inputs), sink, progress)?;
     begin_search(progress);
     search::write_search_files_last(archive, |file| sink.put(file)).map_err(Report::from)
 }
@@ -137,10 +162,12 @@ pub fn check_templates(archive: &Archive, project: &Project) -> Report {
     theme(archive, project).err().unwrap_or_default()
 }
 
-/// Every page and static file, without the search index.
+/// Every page and static file, without the search index; with `inputs` (see
+/// [`render_into_last`]), reusing what the sink can.
 fn render_pages_into(
     archive: &Archive,
     project: &Project,
+    inputs: Option<&[u64]>,
     sink: &dyn Sink,
     progress: Option<&Progress>,
 ) -> Result<(), Report> {
@@ -149,7 +176,13 @@ fn render_pages_into(
     }
     let (assets, templates) = theme(archive, project)?;
     let counted = Counted { sink, progress };
-    pages::render_pages(archive, &templates, &counted)?;
+    match inputs {
+        Some(inputs) => {
+            let scope = plan::scope(project, archive);
+            pages::render_pages_reusing(archive, &templates, &counted, scope, inputs)?;
+        }
+        None => pages::render_pages(archive, &templates, &counted)?,
+    }
     for file in assets.into_files() {
         counted.put(file).map_err(Report::from)?;
     }
@@ -168,5 +201,17 @@ impl Sink for Counted<'_> {
             progress.advance(1);
         }
         self.sink.put(file)
+    }
+
+    fn reuse(&self, unit: &UnitPrint) -> Option<usize> {
+        let kept = self.sink.reuse(unit)?;
+        if let Some(progress) = self.progress {
+            progress.advance(kept);
+        }
+        Some(kept)
+    }
+
+    fn made(&self, unit: &UnitPrint, paths: &[String]) {
+        self.sink.made(unit, paths);
     }
 }

@@ -16,11 +16,11 @@ use super::export;
 use super::feeds;
 use super::highlight::Highlighter;
 use super::markdown::MarkdownRenderer;
-use super::plan::{Family, Lists, Unit};
+use super::plan::{ArticlePrints, Family, Lists, Unit};
 use super::snippet::sentence_context;
 use super::templates::Templates;
 use super::views::{mention_counts, Card, DateView, KindView, Views};
-use super::{OutputFile, Sink};
+use super::{OutputFile, Sink, UnitPrint};
 use std::sync::{Mutex, PoisonError};
 
 /// A page to render: its output path, template and page-specific context.
@@ -46,6 +46,35 @@ pub fn render_pages(
     with_pages(archive, templates, Lists::new(archive), |pages| {
         let units = pages.units();
         pages.render(&units, sink)
+    })
+}
+
+/// [`render_pages`] for a build: each unit is fingerprinted, and the sink reuses its
+/// files from its previous build when that build rendered it with the same print in
+/// the same `scope`; the others are rendered, and the sink told which files each
+/// wrote. `inputs[a]` is a hash of article `a`'s files.
+pub fn render_pages_reusing(
+    archive: &Archive,
+    templates: &Templates,
+    sink: &dyn Sink,
+    scope: u64,
+    inputs: &[u64],
+) -> Result<(), Report> {
+    let prints = ArticlePrints::compute(archive, inputs);
+    with_pages(archive, templates, Lists::new(archive), |pages| {
+        let stale: Vec<(Unit, UnitPrint)> = pages
+            .units()
+            .into_par_iter()
+            .filter_map(|unit| {
+                let print = UnitPrint {
+                    scope,
+                    unit: unit.key(),
+                    print: pages.fingerprint(&unit, &prints),
+                };
+                sink.reuse(&print).is_none().then_some((unit, print))
+            })
+            .collect();
+        pages.render_recording(&stale, sink)
     })
 }
 
@@ -93,6 +122,42 @@ impl Pages<'_> {
                         .unwrap_or_else(PoisonError::into_inner)
                         .merge(failure);
                 }
+            }
+        });
+        let mut report = failures
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        if report.has_errors() {
+            report.sort();
+            return Err(report);
+        }
+        Ok(())
+    }
+
+    /// [`Pages::render`], telling `sink` which files each unit put as soon as it has
+    /// put them all, so that no list of the site's paths is held.
+    fn render_recording(&self, units: &[(Unit, UnitPrint)], sink: &dyn Sink) -> Result<(), Report> {
+        let failures = Mutex::new(Report::default());
+        units.par_iter().for_each(|(unit, print)| {
+            let mut paths = Vec::new();
+            let mut failed = Report::default();
+            for result in self.render_unit(unit) {
+                let put = result.and_then(|file| {
+                    let path = file.path.clone();
+                    sink.put(file).map(|()| path).map_err(Report::from)
+                });
+                match put {
+                    Ok(path) => paths.push(path),
+                    Err(failure) => failed.merge(failure),
+                }
+            }
+            if failed.diagnostics.is_empty() {
+                sink.made(print, &paths);
+            } else {
+                failures
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .merge(failed);
             }
         });
         let mut report = failures

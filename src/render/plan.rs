@@ -14,6 +14,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use crate::annotate::{NoteKind, NoteType};
 use crate::link::related::distinct_entities;
 use crate::link::{wiki_links, Archive, EntityKind, Targets};
+use crate::load::Project;
 
 use super::feeds::Feed;
 use super::pages::{page_count, Pages};
@@ -50,6 +51,40 @@ pub enum Unit {
     Feed(Feed),
     /// The sitemap(s) and robots.txt.
     Sitemap,
+}
+
+impl Unit {
+    /// A key for the unit, the same in every build of the same gloss (the manifest
+    /// keeps it to find the unit's files again, see [`super::UnitPrint`]).
+    pub fn key(&self) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// What every unit of the site depends on besides the articles its fingerprint
+/// covers: the configuration (as this build sees it, `--base-url` included), the
+/// registries, the project's templates and static files, and the list of article
+/// and annotation files (a unit names articles by their place in it). A unit is
+/// reused only from a build of the same scope; the built-in templates and static
+/// files are the program's, which the manifest checks apart.
+pub fn scope(project: &Project, archive: &Archive) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    archive.config.hash(&mut hasher);
+    for registry in [&project.entities, &project.sources] {
+        registry
+            .as_ref()
+            .map(|file| (&file.path, &file.text))
+            .hash(&mut hasher);
+    }
+    project.templates.hash(&mut hasher);
+    project.static_files.hash(&mut hasher);
+    for article in &archive.articles {
+        let annotated = &article.annotated;
+        (&annotated.source_path, &annotated.annotation_path).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// The lists every page draws from, computed once per build.
@@ -163,8 +198,8 @@ impl<'a> Lists<'a> {
 ///   link, the timeline or an entity page's heading shows;
 /// - `card`: the heading plus kind, summary (and where its `[[id]]` links lead),
 ///   tags, the entities mentioned and the kinds of its notes: the list pages' cards;
-/// - `mentions`: the heading plus the text and where its mentions are: the sentences
-///   an entity page quotes;
+/// - `mentions`: the heading plus the body (its text, blocks and removed lines) and
+///   where its mentions are: the sentences an entity page quotes;
 /// - `full`: a hash of the article's own files (kept by the caller, see
 ///   [`ArticlePrints::compute`]) with its slug, title and every `[[id]]` target: its
 ///   own page, feeds, corrections and search record.
@@ -243,7 +278,7 @@ impl ArticlePrints {
         });
         let mentions = finish(&|h| {
             heading.hash(h);
-            annotated.document.text().hash(h);
+            annotated.document.hash_body(h);
             for mention in &article.mentions {
                 (&mention.range, mention.entity(), mention.ordinal).hash(h);
             }
