@@ -287,7 +287,7 @@ impl StagingSink {
     /// unit with the same print, in the same scope, with this program, and every one
     /// of those files is still in the site as that build left it (same length and
     /// modification time, in real folders).
-    fn reusable(&self, unit: &UnitPrint) -> Option<(Vec<(u64, Stamp)>, Vec<u64>)> {
+    fn reusable(&self, unit: &UnitPrint) -> Option<Vec<(u64, Stamp)>> {
         let site = self.site.as_ref()?;
         let renders = self.previous.renders()?;
         if Some(renders.program) != self.program || renders.scope != unit.scope {
@@ -307,7 +307,7 @@ impl StagingSink {
             }
             stamps.push((key, *recorded));
         }
-        Some((stamps, keys.to_vec()))
+        Some(stamps)
     }
 
     /// The stamp of the site's file at `file`'s path, if it holds `file`'s bytes (whose
@@ -391,7 +391,8 @@ impl StagingSink {
 
 impl Sink for StagingSink {
     fn reuse(&self, unit: &UnitPrint) -> Option<usize> {
-        let (stamps, keys) = self.reusable(unit)?;
+        let stamps = self.reusable(unit)?;
+        let keys: Vec<u64> = stamps.iter().map(|&(key, _)| key).collect();
         let count = stamps.len();
         self.unchanged.fetch_add(count, Ordering::Relaxed);
         self.produced
@@ -494,7 +495,9 @@ fn files_under(site: &Path, relative: &Path, staging: &Path) -> Vec<(u64, u64, u
                 Ok(kind) if kind.is_file() && relative != Path::new(MARKER) => entry
                     .metadata()
                     .ok()
-                    .and_then(|m| Some((path_key(&relative), m.len(), manifest::modified_nanos(&m)?)))
+                    .and_then(|m| {
+                        Some((path_key(&relative), m.len(), manifest::modified_nanos(&m)?))
+                    })
                     .into_iter()
                     .collect(),
                 _ => Vec::new(),

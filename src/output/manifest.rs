@@ -408,6 +408,73 @@ mod tests {
     }
 
     #[test]
+    fn renders_find_a_unit_s_files_only_at_the_print_it_was_rendered_with() {
+        let mut builder = RendersBuilder::default();
+        // Added in any order, as parallel rendering finishes units.
+        builder.add(7, 30, 300, &[31, 32, 33]);
+        builder.add(7, 10, 100, &[11]);
+        builder.add(7, 20, 200, &[]);
+        let renders = builder.finish(Some(99)).expect("a record");
+        assert_eq!((renders.program, renders.scope, renders.len()), (99, 7, 3));
+        assert_eq!(renders.files_of(30, 300), Some(&[31, 32, 33][..]));
+        assert_eq!(renders.files_of(10, 100), Some(&[11][..]));
+        assert_eq!(renders.files_of(20, 200), Some(&[][..]));
+        assert_eq!(renders.files_of(30, 301), None, "another print");
+        assert_eq!(renders.files_of(40, 300), None, "another unit");
+    }
+
+    #[test]
+    fn no_record_is_kept_without_a_program_or_across_scopes() {
+        let mut one_scope = RendersBuilder::default();
+        one_scope.add(1, 10, 100, &[11]);
+        assert!(one_scope.finish(None).is_none(), "unknown program");
+        let mut two_scopes = RendersBuilder::default();
+        two_scopes.add(1, 10, 100, &[11]);
+        two_scopes.add(2, 20, 200, &[21]);
+        assert!(two_scopes.finish(Some(1)).is_none());
+        assert!(RendersBuilder::default().finish(Some(1)).is_none());
+    }
+
+    #[test]
+    fn renders_read_back_and_a_malformed_record_is_dropped() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("manifest");
+        let stamp = Stamp {
+            len: 1,
+            modified: 1,
+            hash: (1, 1),
+        };
+        let mut builder = RendersBuilder::default();
+        builder.add(5, 10, 100, &[3]);
+        let renders = builder.finish(Some(8)).expect("a record");
+        Manifest::write(&path, vec![(3, stamp)], Some(renders.clone())).expect("write");
+        assert_eq!(Manifest::read(&path).renders(), Some(&renders));
+
+        // A unit whose files run past the end of the list, and units out of order.
+        let past_the_end = Renders {
+            units: vec![(10, 100, 0, 2)],
+            files: vec![3],
+            ..renders.clone()
+        };
+        let unsorted = Renders {
+            units: vec![(20, 1, 0, 1), (10, 1, 0, 1)],
+            ..renders
+        };
+        for bad in [past_the_end, unsorted] {
+            Manifest::write(&path, vec![(3, stamp)], Some(bad)).expect("write");
+            let manifest = Manifest::read(&path);
+            assert_eq!(manifest.len(), 1, "the stamps are still good");
+            assert!(manifest.renders().is_none());
+        }
+    }
+
+    #[test]
+    fn the_program_is_known_and_the_same_twice() {
+        let identity = program().expect("the test binary has an identity");
+        assert_eq!(program(), Some(identity));
+    }
+
+    #[test]
     fn unsorted_entries_are_not_trusted() {
         let dir = tempfile::tempdir().expect("temp dir");
         let stamp = Stamp {

@@ -92,7 +92,7 @@ fn assert_same(incremental: &Files, full: &Files, step: &str) {
 }
 
 /// A small deterministic PRNG (xorshift64*), so a failure can be replayed.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -113,13 +113,13 @@ impl Rng {
 
 /// The seeds with two articles a page and a timeline split by year, so that date and
 /// tag edits move articles across page boundaries.
-fn project() -> Archive {
+pub(crate) fn project() -> Archive {
     Archive::seeds().edit("site.toml", |text| {
         format!("{text}\n[lists]\nper_page = 2\ntimeline_max = 3\n")
     })
 }
 
-fn stems(root: &Path) -> Vec<String> {
+pub(crate) fn stems(root: &Path) -> Vec<String> {
     let mut stems: Vec<String> = fs::read_dir(root.join("seeds"))
         .expect("seeds")
         .filter_map(|e| {
@@ -134,7 +134,7 @@ fn stems(root: &Path) -> Vec<String> {
 }
 
 /// One random edit of an annotation or article file; returns the path it wrote.
-fn random_edit(rng: &mut Rng, root: &Path, edit: usize) -> PathBuf {
+pub(crate) fn random_edit(rng: &mut Rng, root: &Path, edit: usize) -> PathBuf {
     let all = stems(root);
     let stem = rng.pick(&all).clone();
     let other = rng.pick(&all).clone();

@@ -10,6 +10,7 @@ mod diagnostics;
 mod entities;
 mod incremental;
 mod new;
+mod reuse;
 mod search;
 mod seeds;
 mod serve;
