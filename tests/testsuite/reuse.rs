@@ -145,9 +145,9 @@ fn one_edited_note_renders_only_the_pages_that_show_it() {
 /// What the fingerprints do not cover makes every page be rendered again.
 #[test]
 fn templates_configuration_registries_and_new_articles_render_every_page() {
+    type Change = Box<dyn Fn(Archive) -> Archive>;
     let archive = Archive::seeds();
     build(&archive, &[]);
-    type Change = Box<dyn Fn(Archive) -> Archive>;
     let changes: Vec<(&str, Change)> = vec![
         (
             "a template",
