@@ -33,10 +33,11 @@
 # change in machine load affects both alike.
 #
 #   cold  = no output folder before the build (rm -rf first)
-#   edit1 = one annotation (gloss .toml) / one front matter (Hugo .md) edited, then a
-#           full `gloss build` / `hugo` again with the previous output in place (gloss
-#           renders everything and moves in only the files whose bytes changed;
-#           Hugo overwrites files in place): neither CLI build skips rendering.
+#   edit1 = one annotation (gloss .toml) / one front matter (Hugo .md) edited, then
+#           `gloss build` / `hugo` again with the previous output in place (gloss
+#           parses every article, renders only the pages whose fingerprint changed,
+#           reuses the rest from the previous output and moves in only the files
+#           whose bytes changed; Hugo renders everything and overwrites in place).
 #           With --large, also once at N = 100000 (gloss only)
 #   check = `gloss check` (load, parse, anchor, link, lint; no render, no output)
 
@@ -234,7 +235,7 @@ done
 # ─── One annotation edited ───────────────────────────────────────────────────
 n=$INCR_N
 if [ -d "$WORK/corpus/gloss-$n" ] && [ -d "$WORK/corpus/hugo-$n" ]; then
-  say "N=$n: one annotation edited, then a full rebuild (CLI builds are not incremental)"
+  say "N=$n: one annotation edited, then a rebuild over the previous output (gloss reuses the pages the edit cannot have changed; Hugo renders everything)"
   mid=$(printf '%06d' $((n / 2)))
   gt="$WORK/corpus/gloss-$n/seeds/$mid.toml"
   hm="$WORK/corpus/hugo-$n/content/articles/$mid.md"
@@ -277,9 +278,9 @@ if [ "$LARGE" -eq 1 ]; then
     fresh_output "$OUT/gloss-$n" "$WORK/corpus/gloss-$n"
     ( ulimit -v "$cap_kb"; gloss_build "$n" cold "$r" )
   done
-  # One annotation edited, then a full build with the last cold run's output in
-  # place: the files whose bytes did not change are linked from it, not written.
-  say "N=$n: one annotation edited, then a full rebuild over the previous output"
+  # One annotation edited, then a build with the last cold run's output in place:
+  # the pages the edit cannot have changed are reused from it, not rendered.
+  say "N=$n: one annotation edited, then a rebuild over the previous output"
   mid=$(printf '%06d' $((n / 2)))
   gt="$WORK/corpus/gloss-$n/seeds/$mid.toml"
   cp "$gt" "$WORK/edit-backup.toml"
