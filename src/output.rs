@@ -35,7 +35,7 @@ use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -246,12 +246,25 @@ struct StagingSink {
     /// What rendered this build's files, as units are rendered or reused.
     renders: Mutex<RendersBuilder>,
     /// The site's regular files in real folders as (path key, length, modification
-    /// time), sorted by key: listed once, when the first unit asks to be reused.
-    site_files: OnceLock<Vec<(u64, u64, u64)>>,
+    /// time), sorted by key, when the previous build left a record of what rendered
+    /// them: what tells a unit's files are still as that build left them.
+    site_files: Vec<(u64, u64, u64)>,
 }
 
 impl StagingSink {
     fn new(staging: &Path, site: Option<&Path>, previous: Manifest) -> Self {
+        let program = manifest::program();
+        // Listed now, before rendering, rather than when the first unit asks: a
+        // listing started from inside the parallel rendering could, while waiting for
+        // its own parallel parts, be handed another unit asking for it, and wait for
+        // itself.
+        let reusing = previous
+            .renders()
+            .is_some_and(|renders| Some(renders.program) == program);
+        let site_files = match site {
+            Some(site) if reusing => site_files(site, staging),
+            _ => Vec::new(),
+        };
         Self {
             staging: staging.to_path_buf(),
             site: site.map(Path::to_path_buf),
@@ -259,9 +272,9 @@ impl StagingSink {
             previous,
             real_folders: Mutex::new(HashSet::new()),
             unchanged: AtomicUsize::new(0),
-            program: manifest::program(),
+            program,
             renders: Mutex::new(RendersBuilder::default()),
-            site_files: OnceLock::new(),
+            site_files,
         }
     }
 
@@ -288,15 +301,13 @@ impl StagingSink {
     /// of those files is still in the site as that build left it (same length and
     /// modification time, in real folders).
     fn reusable(&self, unit: &UnitPrint) -> Option<Vec<(u64, Stamp)>> {
-        let site = self.site.as_ref()?;
+        self.site.as_ref()?;
         let renders = self.previous.renders()?;
         if Some(renders.program) != self.program || renders.scope != unit.scope {
             return None;
         }
         let keys = renders.files_of(unit.unit, unit.print)?;
-        let on_disk = self
-            .site_files
-            .get_or_init(|| site_files(site, &self.staging));
+        let on_disk = &self.site_files;
         let mut stamps = Vec::with_capacity(keys.len());
         for &key in keys {
             let recorded = self.previous.get(key)?;
