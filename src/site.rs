@@ -338,6 +338,10 @@ impl Sink for Counting<'_> {
         Some(kept)
     }
 
+    fn done_reusing(&self) {
+        self.inner.done_reusing();
+    }
+
     fn made(&self, unit: &render::UnitPrint, paths: &[String]) {
         self.units_rendered.fetch_add(1, Ordering::Relaxed);
         self.inner.made(unit, paths);

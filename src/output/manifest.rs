@@ -297,6 +297,12 @@ impl Manifest {
         self.renders.as_ref()
     }
 
+    /// Takes the record of what rendered the files out of the manifest, for a caller
+    /// that frees it before the stamps.
+    pub fn take_renders(&mut self) -> Option<Renders> {
+        self.renders.take()
+    }
+
     pub fn get(&self, key: u64) -> Option<&Stamp> {
         self.entries
             .binary_search_by_key(&key, |&(k, _)| k)

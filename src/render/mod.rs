@@ -55,6 +55,10 @@ pub trait Sink: Sync {
         None
     }
 
+    /// Says that no more units will be offered to [`Sink::reuse`]: the sink may free
+    /// what it kept to answer.
+    fn done_reusing(&self) {}
+
     /// Notes the paths of the files a rendered `unit` put, for a later build to reuse.
     fn made(&self, _unit: &UnitPrint, _paths: &[String]) {}
 }
@@ -209,6 +213,10 @@ impl Sink for Counted<'_> {
             progress.advance(kept);
         }
         Some(kept)
+    }
+
+    fn done_reusing(&self) {
+        self.sink.done_reusing();
     }
 
     fn made(&self, unit: &UnitPrint, paths: &[String]) {

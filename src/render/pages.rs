@@ -74,6 +74,7 @@ pub fn render_pages_reusing(
                 sink.reuse(&print).is_none().then_some((unit, print))
             })
             .collect();
+        sink.done_reusing();
         pages.render_recording(&stale, sink)
     })
 }
