@@ -180,9 +180,9 @@ fn render_pages_into(
     }
     let (assets, templates) = theme(archive, project)?;
     let counted = Counted { sink, progress };
-    match inputs {
-        Some(inputs) => {
-            let scope = plan::scope(project, archive);
+    let reusing = inputs.and_then(|inputs| Some((inputs, plan::scope(project, archive)?)));
+    match reusing {
+        Some((inputs, scope)) => {
             pages::render_pages_reusing(archive, &templates, &counted, scope, inputs)?;
         }
         None => pages::render_pages(archive, &templates, &counted)?,

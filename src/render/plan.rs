@@ -69,7 +69,18 @@ impl Unit {
 /// and annotation files (a unit names articles by their place in it). A unit is
 /// reused only from a build of the same scope; the built-in templates and static
 /// files are the program's, which the manifest checks apart.
-pub fn scope(project: &Project, archive: &Archive) -> u64 {
+///
+/// `None` when a project template calls one of Tera's functions whose result is not
+/// a function of the inputs (the time, a random number, the environment): every
+/// page is rendered again then, as its output may differ from build to build.
+pub fn scope(project: &Project, archive: &Archive) -> Option<u64> {
+    if project
+        .templates
+        .iter()
+        .any(|(_, text)| calls_impure_function(text))
+    {
+        return None;
+    }
     let mut hasher = DefaultHasher::new();
     archive.config.hash(&mut hasher);
     for registry in [&project.entities, &project.sources] {
@@ -84,7 +95,19 @@ pub fn scope(project: &Project, archive: &Archive) -> u64 {
         let annotated = &article.annotated;
         (&annotated.source_path, &annotated.annotation_path).hash(&mut hasher);
     }
-    hasher.finish()
+    Some(hasher.finish())
+}
+
+/// Whether a template's text calls `now`, `get_random` or `get_env`. A text match,
+/// not a parse: a page that merely mentions `now(` costs reuse, nothing more.
+fn calls_impure_function(template: &str) -> bool {
+    ["now", "get_random", "get_env"].iter().any(|name| {
+        template.match_indices(name).any(|(at, _)| {
+            let before = template[..at].chars().next_back();
+            let after = template[at + name.len()..].trim_start();
+            !before.is_some_and(|c| c.is_alphanumeric() || c == '_') && after.starts_with('(')
+        })
+    })
 }
 
 /// The lists every page draws from, computed once per build.
@@ -523,5 +546,32 @@ impl Pages<'_> {
             Unit::Search | Unit::NotFound => {}
         }
         hasher.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::calls_impure_function;
+
+    #[test]
+    fn templates_that_call_the_clock_random_numbers_or_the_environment_are_found() {
+        for impure in [
+            "<p>{{ now() | date(format=\"%Y\") }}</p>",
+            "{{ now(timestamp=true) }}",
+            "{% set n = get_random(end=10) %}",
+            "{{ get_env ( name=\"HOME\" ) }}",
+        ] {
+            assert!(calls_impure_function(impure), "{impure}");
+        }
+        for pure in [
+            "<p>Read it now.</p>",
+            "{{ known(x) }}",
+            "{{ page.now }}",
+            "{{ snow(x) }}",
+            "{{ my_get_env(name=1) }}",
+            "{{ now_playing }}",
+        ] {
+            assert!(!calls_impure_function(pure), "{pure}");
+        }
     }
 }

@@ -202,6 +202,18 @@ fn templates_configuration_registries_and_new_articles_render_every_page() {
     assert_eq!(reused(&stderr), (0, 0), "{stderr}");
 }
 
+/// A template that shows the time of the build is rendered on every build.
+#[test]
+fn a_template_calling_now_turns_reuse_off() {
+    let archive = Archive::seeds().file(
+        "templates/404.html",
+        "<!doctype html><title>gone</title><p>Built at {{ now(timestamp=true) }}.</p>",
+    );
+    build(&archive, &[]);
+    let stderr = build(&archive, &[]);
+    assert_eq!(reused(&stderr), (0, 0), "{stderr}");
+}
+
 /// A page removed or changed in the output by hand is rendered again, not reused.
 #[test]
 fn pages_changed_in_the_output_are_rendered_again() {
