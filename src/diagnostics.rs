@@ -92,6 +92,31 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// A passage of an article quoted in a diagnostic's note, on one line, and cut to its
+/// first and last words when it is long: a note that quotes a 3,000-character passage
+/// whole buries the message (source lines are cut the same way, see `excerpt`).
+pub(crate) fn quote_passage(passage: &str) -> String {
+    /// Passages up to this many characters are quoted whole.
+    const WHOLE: usize = 120;
+    /// Characters kept from the start and from the end of a longer one.
+    const HEAD: usize = 80;
+    const TAIL: usize = 30;
+    let passage = passage.replace('\n', " ");
+    let count = passage.chars().count();
+    if count <= WHOLE {
+        return passage;
+    }
+    let offset = |n: usize| {
+        passage
+            .char_indices()
+            .nth(n)
+            .map_or(passage.len(), |(i, _)| i)
+    };
+    let head = passage[..offset(HEAD)].trim_end();
+    let tail = passage[offset(count - TAIL)..].trim_start();
+    format!("{head} … {tail} ({count} characters)")
+}
+
 pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -317,6 +342,26 @@ impl fmt::Display for Located<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_passages_are_quoted_by_their_ends() {
+        assert_eq!(quote_passage("A short\npassage."), "A short passage.");
+        let exact = "x".repeat(120);
+        assert_eq!(quote_passage(&exact), exact);
+        let long = format!("{}{}{}", "a".repeat(80), "b".repeat(500), "c".repeat(30));
+        assert_eq!(
+            quote_passage(&long),
+            format!("{} … {} (610 characters)", "a".repeat(80), "c".repeat(30))
+        );
+        // Counted and cut in characters, not bytes.
+        let japanese = "日本人義勇兵".repeat(40);
+        let quoted = quote_passage(&japanese);
+        assert!(quoted.ends_with("(240 characters)"), "{quoted}");
+        assert_eq!(
+            quoted.chars().filter(|c| *c != ' ').count(),
+            80 + 1 + 30 + "(240characters)".len()
+        );
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

@@ -20,7 +20,7 @@ pub use file::{
     SeeAlsoSpec,
 };
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{quote_passage, Diagnostic};
 use crate::load::ArticleSource;
 use crate::parse::{self, Document, Format, ParseOverrides};
 
@@ -258,7 +258,10 @@ impl Anchorer<'_> {
                         ),
                     )
                     .with_span(span)
-                    .with_note(format!("now anchored to: “{}”", &text[range.clone()]))
+                    .with_note(format!(
+                        "now anchored to: “{}”",
+                        quote_passage(&text[range.clone()])
+                    ))
                     .with_hint("update the quote to the article's current wording"),
                 );
                 Some((range, Some(errors)))
@@ -333,7 +336,7 @@ impl Anchorer<'_> {
                 .with_note(format!(
                     "closest passage, line {}: “{}”",
                     self.source_line(range.start),
-                    &self.text[range]
+                    quote_passage(&self.text[range])
                 ))
                 .with_hint("copy the quote from the article exactly");
         }
@@ -374,5 +377,5 @@ fn context_around(text: &str, range: &Range<usize>) -> String {
         .char_indices()
         .nth(30)
         .map_or(text.len(), |(i, _)| range.end + i);
-    text[start..end].replace('\n', " ")
+    quote_passage(&text[start..end])
 }

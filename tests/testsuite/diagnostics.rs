@@ -115,3 +115,33 @@ fn a_long_line_is_shown_cut_around_the_problem_with_the_file_s_column() {
     let widest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(widest < 130, "a line of {widest} characters in {stderr}");
 }
+
+#[test]
+fn a_long_passage_in_a_note_is_quoted_by_its_ends() {
+    // A note that quotes a whole re-anchored passage of 850 characters would bury the
+    // warning it explains. (Quotes over 1,000 characters are only matched exactly.)
+    let paragraph: String = (0..18)
+        .map(|i| format!("Sentence number {i} says something of its own."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let quote = paragraph.replacen("number 9 says", "number 9 sayz", 1);
+    let annotation = format!(
+        "[article]\ntitle = \"A\"\n\n[[note]]\nkind = \"context\"\nbody = \"x\"\nquote = \"{quote}\"\n"
+    );
+    let output = Archive::new()
+        .article("a.txt", &format!("A headline\n\n{paragraph}\n"))
+        .annotation("a.toml", &annotation)
+        .run(&["check"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("re-anchored approximately"), "{stderr}");
+    let note = stderr
+        .lines()
+        .find(|line| line.contains("now anchored to:"))
+        .unwrap_or_else(|| panic!("no note in {stderr}"));
+    assert!(
+        note.contains("“Sentence number 0 says")
+            && note.contains(&format!("({} characters)”", paragraph.chars().count())),
+        "{note}"
+    );
+    assert!(note.chars().count() < 160, "{note}");
+}
