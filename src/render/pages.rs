@@ -21,7 +21,6 @@ use super::snippet::sentence_context;
 use super::templates::Templates;
 use super::views::{mention_counts, Card, DateView, KindView, Views};
 use super::{OutputFile, Sink, UnitPrint};
-use std::sync::{Mutex, PoisonError};
 
 /// A page to render: its output path, template and page-specific context.
 struct PageJob {
@@ -113,62 +112,27 @@ pub struct Pages<'a> {
 impl Pages<'_> {
     /// Renders `units` in parallel into `sink`.
     pub fn render(&self, units: &[Unit], sink: &dyn Sink) -> Result<(), Report> {
-        let failures = Mutex::new(Report::default());
-        units.par_iter().for_each(|unit| {
-            for result in self.render_unit(unit) {
-                let outcome = result.and_then(|file| sink.put(file).map_err(Report::from));
-                if let Err(failure) = outcome {
-                    failures
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .merge(failure);
-                }
-            }
-        });
-        let mut report = failures
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        if report.has_errors() {
-            report.sort();
-            return Err(report);
-        }
-        Ok(())
+        let failures = units
+            .par_iter()
+            .map(|unit| self.put_unit(unit, sink).1)
+            .reduce(Report::default, merged);
+        failed_if_any(failures)
     }
 
     /// [`Pages::render`], telling `sink` which files each unit put as soon as it has
     /// put them all, so that no list of the site's paths is held.
     fn render_recording(&self, units: &[(Unit, UnitPrint)], sink: &dyn Sink) -> Result<(), Report> {
-        let failures = Mutex::new(Report::default());
-        units.par_iter().for_each(|(unit, print)| {
-            let mut paths = Vec::new();
-            let mut failed = Report::default();
-            for result in self.render_unit(unit) {
-                let put = result.and_then(|file| {
-                    let path = file.path.clone();
-                    sink.put(file).map(|()| path).map_err(Report::from)
-                });
-                match put {
-                    Ok(path) => paths.push(path),
-                    Err(failure) => failed.merge(failure),
+        let failures = units
+            .par_iter()
+            .map(|(unit, print)| {
+                let (paths, failures) = self.put_unit(unit, sink);
+                if failures.diagnostics.is_empty() {
+                    sink.made(print, &paths);
                 }
-            }
-            if failed.diagnostics.is_empty() {
-                sink.made(print, &paths);
-            } else {
                 failures
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .merge(failed);
-            }
-        });
-        let mut report = failures
-            .into_inner()
-            .unwrap_or_else(PoisonError::into_inner);
-        if report.has_errors() {
-            report.sort();
-            return Err(report);
-        }
-        Ok(())
+            })
+            .reduce(Report::default, merged);
+        failed_if_any(failures)
     }
 
     /// Renders `units` in parallel into `sink`, returning the paths each unit wrote,
@@ -182,18 +146,7 @@ impl Pages<'_> {
         let results: Vec<(Unit, Vec<String>, Report)> = units
             .par_iter()
             .map(|unit| {
-                let mut paths = Vec::new();
-                let mut failures = Report::default();
-                for file in self.render_unit(unit) {
-                    let put = file.and_then(|file| {
-                        let path = file.path.clone();
-                        sink.put(file).map(|()| path).map_err(Report::from)
-                    });
-                    match put {
-                        Ok(path) => paths.push(path),
-                        Err(failure) => failures.merge(failure),
-                    }
-                }
+                let (paths, failures) = self.put_unit(unit, sink);
                 (unit.clone(), paths, failures)
             })
             .collect();
@@ -203,11 +156,26 @@ impl Pages<'_> {
             report.merge(failures);
             rendered.push((unit, paths));
         }
-        if report.has_errors() {
-            report.sort();
-            return Err(report);
-        }
+        failed_if_any(report)?;
         Ok(rendered)
+    }
+
+    /// Renders one unit and puts its files into `sink`: the paths it put, and what
+    /// failed (template errors are collected, not stopped at).
+    fn put_unit(&self, unit: &Unit, sink: &dyn Sink) -> (Vec<String>, Report) {
+        let mut paths = Vec::new();
+        let mut failures = Report::default();
+        for file in self.render_unit(unit) {
+            let put = file.and_then(|file| {
+                let path = file.path.clone();
+                sink.put(file).map(|()| path).map_err(Report::from)
+            });
+            match put {
+                Ok(path) => paths.push(path),
+                Err(failure) => failures.merge(failure),
+            }
+        }
+        (paths, failures)
     }
 
     /// The files of one unit. Its context is built here, on the rendering thread,
@@ -258,6 +226,21 @@ impl Pages<'_> {
             self.views.archive,
         )
     }
+}
+
+/// Two reports as one.
+fn merged(mut a: Report, b: Report) -> Report {
+    a.merge(b);
+    a
+}
+
+/// The failures of rendering, sorted, as an error if any of them is one.
+fn failed_if_any(mut report: Report) -> Result<(), Report> {
+    if report.has_errors() {
+        report.sort();
+        return Err(report);
+    }
+    Ok(())
 }
 
 /// Renders a page. The job is taken by value so that its context moves into Tera's:

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use gloss::check::check_links;
 
-use crate::support::{attrs, repo_root, Archive, Site};
+use crate::support::{attrs, repo_root, tree, Archive, Site};
 
 const BASE_URL: &str = "https://example.org/archive/";
 const BASE_PATH: &str = "/archive/";
@@ -243,28 +243,6 @@ fn every_page_has_a_canonical_url_and_share_cards() {
         assert_eq!(meta("og:type"), [expected_type], "{page}: og:type");
         assert_eq!(meta("twitter:card"), ["summary"], "{page}");
     }
-}
-
-/// Every file of an output tree, by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path
-                    .strip_prefix(base)
-                    .expect("prefix")
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, fs::read(&path).expect("read"));
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// Runs `gloss build` in `archive` with extra environment variables.

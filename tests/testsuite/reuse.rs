@@ -3,31 +3,10 @@
 //! anything the fingerprints do not cover (templates, configuration, registries, the
 //! list of articles, the output's own files) must make the pages be rendered again.
 
-use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
 use crate::incremental::{project, random_edit, stems, Rng};
-use crate::support::Archive;
-
-/// Every file under `dir` and its bytes, by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in fs::read_dir(dir).expect("read_dir").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let relative = path.strip_prefix(base).expect("prefix");
-                let bytes = fs::read(&path).expect("read");
-                out.insert(relative.to_string_lossy().into_owned(), bytes);
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
+use crate::support::{tree, Archive};
 
 /// Runs `gloss build` with `args` and gives its stderr; panics if it fails.
 fn build(archive: &Archive, args: &[&str]) -> String {

@@ -178,6 +178,19 @@ impl Site {
     }
 }
 
+/// Every file under `dir` and its bytes, by relative path (forward slashes).
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut paths = Vec::new();
+    walk(dir, dir, &mut paths);
+    paths
+        .into_iter()
+        .map(|relative| {
+            let bytes = fs::read(dir.join(&relative)).expect("read");
+            (relative, bytes)
+        })
+        .collect()
+}
+
 fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
     for entry in fs::read_dir(dir).expect("read_dir").flatten() {
         let path = entry.path();
