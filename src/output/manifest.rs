@@ -201,8 +201,9 @@ impl Renders {
 #[derive(Debug, Default)]
 pub struct RendersBuilder {
     scope: Option<u64>,
-    /// Units that do not share the first unit's scope: no record is kept then.
-    mixed: bool,
+    /// A unit came in another scope than the first, or the files outgrew `u32`
+    /// offsets: no record is kept then.
+    unusable: bool,
     units: Vec<(u64, u64, u32, u32)>,
     files: Vec<u64>,
 }
@@ -213,12 +214,12 @@ impl RendersBuilder {
     pub fn add(&mut self, scope: u64, unit: u64, print: u64, files: &[u64]) {
         match self.scope {
             None => self.scope = Some(scope),
-            Some(first) if first != scope => self.mixed = true,
+            Some(first) if first != scope => self.unusable = true,
             Some(_) => {}
         }
         let (Ok(start), Ok(count)) = (u32::try_from(self.files.len()), u32::try_from(files.len()))
         else {
-            self.mixed = true;
+            self.unusable = true;
             return;
         };
         self.units.push((unit, print, start, count));
@@ -226,9 +227,10 @@ impl RendersBuilder {
     }
 
     /// The record, sorted by unit key; `None` if nothing was recorded, the program is
-    /// unknown, or a unit key came twice (no unit is reused from such a record).
+    /// unknown, or the record is unusable (see `unusable`), or a unit key came twice
+    /// (no unit is reused from such a record).
     pub fn finish(self, program: Option<u64>) -> Option<Renders> {
-        let (Some(program), Some(scope), false) = (program, self.scope, self.mixed) else {
+        let (Some(program), Some(scope), false) = (program, self.scope, self.unusable) else {
             return None;
         };
         let mut order: Vec<usize> = (0..self.units.len()).collect();
