@@ -26,6 +26,11 @@
 //! length, modification time and a hash of the new bytes, without reading the old
 //! file back.
 //!
+//! The manifest also records which unit of the site wrote which files, with its
+//! fingerprint (`manifest::Renders`). The sink answers the renderer's `Sink::reuse`
+//! from that record: a unit whose fingerprint is unchanged and whose files are still
+//! as the manifest stamped them keeps its files, and is not rendered again.
+//!
 //! Folders that hold the user's own files are refused.
 
 pub mod manifest;
