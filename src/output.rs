@@ -937,6 +937,90 @@ mod tests {
         );
     }
 
+    /// A unit for [`build_units`]: its key, its print, and its files.
+    type TestUnit<'a> = (u64, u64, &'a [(&'a str, &'a str)]);
+
+    /// A build of `units` as the renderer makes one: every unit is offered for reuse
+    /// first, then the others are put and reported. Which units were reused.
+    fn build_units(folders: &Folders, scope: u64, units: &[TestUnit<'_>]) -> Vec<bool> {
+        let written = write_with(&folders.site, &folders.root, |sink| {
+            let print = |&(unit, print, _): &TestUnit<'_>| UnitPrint { scope, unit, print };
+            let reused: Vec<bool> = units
+                .iter()
+                .map(|u| sink.reuse(&print(u)).is_some())
+                .collect();
+            sink.done_reusing();
+            for (unit, _) in units.iter().zip(&reused).filter(|(_, r)| !**r) {
+                let mut paths = Vec::new();
+                for (path, contents) in unit.2 {
+                    sink.put(OutputFile {
+                        path: (*path).to_owned(),
+                        contents: contents.as_bytes().to_vec(),
+                    })?;
+                    paths.push((*path).to_owned());
+                }
+                sink.made(&print(unit), &paths);
+            }
+            Ok(reused)
+        });
+        written.expect("build").value
+    }
+
+    /// Units are reused only when their print and scope are the recorded ones and
+    /// their files are as the last build left them, in real folders; a reused unit's
+    /// files stay as they are and stay in the manifest.
+    #[cfg(unix)]
+    #[test]
+    fn units_are_reused_only_as_the_last_build_left_them() {
+        let folders = folders();
+        let a: &[(&str, &str)] = &[("a/x.html", "ax"), ("a/y.txt", "ay")];
+        let b: &[(&str, &str)] = &[("b/p.html", "bp")];
+        let c: &[(&str, &str)] = &[("c/q.html", "cq")];
+        let d: &[(&str, &str)] = &[("d.html", "d")];
+        let units = [(1, 10, a), (2, 20, b), (3, 30, c), (4, 40, d)];
+        assert_eq!(
+            build_units(&folders, 7, &units),
+            [false; 4],
+            "a first build"
+        );
+        let ax = inode(&folders.site.join("a/x.html"));
+
+        // Nothing changed: everything is reused.
+        assert_eq!(build_units(&folders, 7, &units), [true; 4]);
+        assert_eq!(inode(&folders.site.join("a/x.html")), ax);
+        assert_eq!(manifest_of(&folders).len(), 5);
+
+        // b's file edited by hand, c's folder replaced by a link to a copy of it, d
+        // rendered from something else: only a is reused, and the rest put right.
+        fs::write(folders.site.join("b/p.html"), "edited").unwrap();
+        let elsewhere = folders.root.join("elsewhere");
+        fs::create_dir(&elsewhere).unwrap();
+        fs::write(elsewhere.join("q.html"), "cq").unwrap();
+        fs::remove_dir_all(folders.site.join("c")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, folders.site.join("c")).unwrap();
+        let changed = [(1, 10, a), (2, 20, b), (3, 30, c), (4, 41, d)];
+        assert_eq!(
+            build_units(&folders, 7, &changed),
+            [true, false, false, false]
+        );
+        assert_eq!(
+            fs::read_to_string(folders.site.join("b/p.html")).unwrap(),
+            "bp"
+        );
+        assert!(fs::symlink_metadata(folders.site.join("c"))
+            .unwrap()
+            .is_dir());
+        assert_eq!(inode(&folders.site.join("a/x.html")), ax);
+
+        // Another scope: nothing is reused.
+        assert_eq!(build_units(&folders, 8, &changed), [false; 4]);
+        assert_eq!(
+            inode(&folders.site.join("a/x.html")),
+            ax,
+            "same bytes, left alone"
+        );
+    }
+
     #[test]
     fn path_keys_ignore_how_a_path_is_spelt() {
         assert_eq!(
