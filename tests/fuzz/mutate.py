@@ -8,7 +8,10 @@ stretches), sometimes also a copy of a built-in template put in the project's
 
 - exits with anything but 0 or 1, or prints a panic;
 - fails a build (exit 1) and leaves the output folder different from before it;
-- succeeds but leaves no `.gloss-output` marker, or leaves a staging folder behind.
+- succeeds but leaves no `.gloss-output` marker, or leaves a staging folder behind;
+- succeeds but leaves a site that differs from a fresh build of the same files into
+  an empty folder (every build goes over the last round's site, so this checks the
+  pages a rebuild reuses from it).
 
 Damaged archives that fail are kept under --keep for a look. The seed makes a run
 repeatable; `.ci/run` runs a short one.
@@ -75,6 +78,28 @@ def snapshot(folder):
     return found
 
 
+def contents(folder):
+    """Every file under `folder` with its bytes."""
+    found = {}
+    for dirpath, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as f:
+                found[os.path.relpath(path, folder)] = f.read()
+    return found
+
+
+def differs_from_fresh(gloss, project, output, fresh):
+    """The paths where the site at `output` differs from a build of `project` into
+    the empty folder `fresh`."""
+    shutil.rmtree(fresh, ignore_errors=True)
+    command = [gloss, "build", "--quiet", "--root", project, "--output", fresh]
+    subprocess.run(command, capture_output=True, timeout=120, check=True)
+    rebuilt, expected = contents(output), contents(fresh)
+    shutil.rmtree(fresh, ignore_errors=True)
+    return sorted(p for p in set(rebuilt) | set(expected) if rebuilt.get(p) != expected.get(p))
+
+
 def leftover_staging(work, output):
     """Whether a build left its staging folder: beside the output folder (a first
     build) or inside it (a rebuild)."""
@@ -98,6 +123,7 @@ def main():
     work = tempfile.mkdtemp(prefix="gloss-fuzz-")
     project = os.path.join(work, "project")
     output = os.path.join(work, "site")
+    fresh = os.path.join(work, "fresh")
     shutil.copytree(os.path.join(ROOT, "seeds"), os.path.join(project, "seeds"))
     shutil.copy(os.path.join(ROOT, "site.toml"), project)
     files = sorted(
@@ -107,7 +133,7 @@ def main():
     templates = os.path.join(project, "templates")
 
     deadline = time.time() + args.seconds
-    rounds = failures = builds_failed = 0
+    rounds = failures = builds_failed = builds_compared = 0
     while time.time() < deadline and (args.rounds == 0 or rounds < args.rounds):
         rounds += 1
         for path, data in originals.items():
@@ -141,6 +167,11 @@ def main():
                 problem = "a failed build changed the output folder"
         elif building and not os.path.exists(os.path.join(output, ".gloss-output")):
             problem = "a build succeeded without writing .gloss-output"
+        elif building:
+            builds_compared += 1
+            differences = differs_from_fresh(args.gloss, project, output, fresh)
+            if differences:
+                problem = f"the rebuilt site differs from a fresh build in {differences[:5]}"
         if building and leftover_staging(work, output):
             problem = problem or "a staging folder was left behind"
         if problem:
@@ -151,7 +182,10 @@ def main():
             print(f"round {rounds}: {problem} ({' '.join(command[1:2])}); archive kept in {kept}")
             print("  " + stderr[-1500:].replace("\n", "\n  "))
     shutil.rmtree(work, ignore_errors=True)
-    print(f"{rounds} rounds ({builds_failed} failed builds checked), {failures} problems")
+    print(
+        f"{rounds} rounds ({builds_failed} failed builds checked, {builds_compared} "
+        f"rebuilds compared with fresh builds), {failures} problems"
+    )
     return 1 if failures else 0
 
 
