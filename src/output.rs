@@ -523,7 +523,7 @@ fn files_under(site: &Path, relative: &Path, staging: &Path) -> Vec<(u64, u64, u
         .par_iter()
         .flat_map_iter(|entry| {
             let relative = relative.join(entry.file_name());
-            let listed = match entry.file_type() {
+            match entry.file_type() {
                 Ok(kind) if kind.is_dir() && entry.path() != staging => {
                     files_under(site, &relative, staging)
                 }
@@ -536,8 +536,7 @@ fn files_under(site: &Path, relative: &Path, staging: &Path) -> Vec<(u64, u64, u
                     .into_iter()
                     .collect(),
                 _ => Vec::new(),
-            };
-            listed
+            }
         })
         .collect()
 }

@@ -180,14 +180,6 @@ impl Renders {
         self.files.get(start..start + count as usize)
     }
 
-    pub fn len(&self) -> usize {
-        self.units.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.units.is_empty()
-    }
-
     fn is_well_formed(&self) -> bool {
         self.units.windows(2).all(|pair| pair[0].0 < pair[1].0)
             && self
@@ -292,11 +284,6 @@ impl Manifest {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-
-    /// What rendered the files, if the last build kept a usable record.
-    pub fn renders(&self) -> Option<&Renders> {
-        self.renders.as_ref()
     }
 
     /// Takes the record of what rendered the files out of the manifest, for a caller
@@ -423,7 +410,10 @@ mod tests {
         builder.add(7, 10, 100, &[11]);
         builder.add(7, 20, 200, &[]);
         let renders = builder.finish(Some(99)).expect("a record");
-        assert_eq!((renders.program, renders.scope, renders.len()), (99, 7, 3));
+        assert_eq!(
+            (renders.program, renders.scope, renders.units.len()),
+            (99, 7, 3)
+        );
         assert_eq!(renders.files_of(30, 300), Some(&[31, 32, 33][..]));
         assert_eq!(renders.files_of(10, 100), Some(&[11][..]));
         assert_eq!(renders.files_of(20, 200), Some(&[][..]));
@@ -456,7 +446,7 @@ mod tests {
         builder.add(5, 10, 100, &[3]);
         let renders = builder.finish(Some(8)).expect("a record");
         Manifest::write(&path, vec![(3, stamp)], Some(renders.clone())).expect("write");
-        assert_eq!(Manifest::read(&path).renders(), Some(&renders));
+        assert_eq!(Manifest::read(&path).take_renders(), Some(renders.clone()));
 
         // A unit whose files run past the end of the list, and units out of order.
         let past_the_end = Renders {
@@ -470,9 +460,9 @@ mod tests {
         };
         for bad in [past_the_end, unsorted] {
             Manifest::write(&path, vec![(3, stamp)], Some(bad)).expect("write");
-            let manifest = Manifest::read(&path);
+            let mut manifest = Manifest::read(&path);
             assert_eq!(manifest.len(), 1, "the stamps are still good");
-            assert!(manifest.renders().is_none());
+            assert!(manifest.take_renders().is_none());
         }
     }
 
