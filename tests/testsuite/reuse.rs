@@ -19,9 +19,14 @@ fn build(archive: &Archive, args: &[&str]) -> String {
 }
 
 /// The (reused, total) pages a build's summary line names; (0, 0) when it names
-/// none, as a build that reused nothing does.
+/// none, as a build that reused nothing does. Read from the summary line alone: a
+/// warning printed before it may hold "; " too.
 fn reused(stderr: &str) -> (usize, usize) {
-    let Some((_, rest)) = stderr.split_once("; ") else {
+    let summary = stderr
+        .lines()
+        .find(|line| line.starts_with("built "))
+        .unwrap_or_else(|| panic!("no summary line in {stderr}"));
+    let Some((_, rest)) = summary.split_once(" unchanged; ") else {
         return (0, 0);
     };
     let mut words = rest.split(' ');
