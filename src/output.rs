@@ -255,9 +255,10 @@ struct StagingSink {
 }
 
 /// What the previous build rendered, and what is in the site now: what a rebuild
-/// needs to tell whether a unit can be reused. Freed once rendering begins (at
-/// 100,000 articles it is 15 MB, and a rebuild's peak is while it builds the search
-/// index).
+/// needs to tell whether a unit can be reused. Freed once rendering begins: at
+/// 100,000 articles it is about 15 MB by count (24 bytes for each of 348,121 files
+/// listed, 24 for each of 134,361 units and 8 for each file they wrote), and a
+/// rebuild's peak is while it builds the search index.
 struct Reuse {
     renders: Renders,
     /// The site's regular files in real folders as (path key, length, modification
