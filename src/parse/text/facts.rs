@@ -248,15 +248,15 @@ impl Facts {
         let len = phrase.split(' ').count();
         let first = phrase.split(' ').next().unwrap_or_default();
         // Every line of every article is asked for dozens of phrases: comparing the
-        // first word before building the phrase's word iterator keeps that cheap.
+        // first word's length, then the first word, before building the phrase's word
+        // iterator keeps that cheap.
         self.spans.windows(len).any(|window| {
-            window
-                .first()
-                .is_some_and(|&(s, e)| self.slice(s, e) == first)
-                && window
-                    .iter()
-                    .map(|&(s, e)| self.slice(s, e))
-                    .eq(phrase.split(' '))
+            window.first().is_some_and(|&(s, e)| {
+                e.saturating_sub(s) as usize == first.len() && self.slice(s, e) == first
+            }) && window
+                .iter()
+                .map(|&(s, e)| self.slice(s, e))
+                .eq(phrase.split(' '))
         })
     }
 
