@@ -63,6 +63,19 @@ const BYTE_SPACING: [Spacing; 256] = {
     table
 };
 
+/// `char::is_whitespace` of each byte below 128, looked up rather than compared: the
+/// word count below asks it of every byte of every line.
+static ASCII_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b' ' as usize] = true;
+    let mut byte = b'\t' as usize;
+    while byte <= b'\r' as usize {
+        table[byte] = true;
+        byte += 1;
+    }
+    table
+};
+
 /// Whether `text` has more than `limit` whitespace-separated words. Stops counting
 /// there: the shape tests ask this of every line, and most lines are paragraphs.
 pub(crate) fn has_more_words_than(text: &str, limit: usize) -> bool {
@@ -77,8 +90,7 @@ pub(crate) fn has_more_words_than(text: &str, limit: usize) -> bool {
     let mut after_space = true;
     for chunk in text.as_bytes().chunks(64) {
         for &byte in chunk {
-            // `char::is_whitespace` of an ASCII byte.
-            let space = byte == b' ' || (b'\t'..=b'\r').contains(&byte);
+            let space = ASCII_SPACE[usize::from(byte)];
             words += usize::from(after_space && !space);
             after_space = space;
         }
