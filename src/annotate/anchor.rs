@@ -174,10 +174,14 @@ impl NormalizedText {
         let step = quote.chars().next().map_or(1, char::len_utf8);
         let mut occurrences = Vec::new();
         let mut from = 0;
+        // memchr's searcher rather than `str::find`: every note's quote is looked for
+        // in the whole article, and it scans several times faster.
+        let finder = memchr::memmem::Finder::new(quote);
         while let Some(found) = self
             .normalized
+            .as_bytes()
             .get(from..)
-            .and_then(|rest| rest.find(quote))
+            .and_then(|rest| finder.find(rest))
         {
             let at = from + found;
             occurrences.push(self.unit_at(at)..self.unit_at(at + quote.len()));
