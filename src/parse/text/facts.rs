@@ -260,11 +260,15 @@ impl Facts {
 
     /// The line contains this phrase as consecutive words.
     pub(crate) fn has(&self, phrase: &str) -> bool {
-        let len = phrase.split(' ').count();
-        let first = phrase.split(' ').next().unwrap_or_default();
-        // Every line of every article is asked for dozens of phrases: comparing the
-        // first word's length, then the first word, before building the phrase's word
-        // iterator keeps that cheap.
+        // Every line of every article is asked for dozens of phrases: the phrase's
+        // length and first word are read off its bytes, and each window's first word is
+        // compared by length, then by bytes, before the phrase is split into words.
+        let len = 1 + phrase.bytes().filter(|&b| b == b' ').count();
+        let first = phrase
+            .bytes()
+            .position(|b| b == b' ')
+            .and_then(|space| phrase.get(..space))
+            .unwrap_or(phrase);
         self.spans.windows(len).any(|window| {
             window.first().is_some_and(|&(s, e)| {
                 e.saturating_sub(s) as usize == first.len() && self.slice(s, e) == first
