@@ -22,7 +22,7 @@ mod boilerplate;
 mod facts;
 mod shape;
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use self::boilerplate::Zone;
 use self::facts::{collapse_whitespace, ends_sentence, match_key, strip_bullet, Facts};
@@ -322,7 +322,9 @@ fn find_standfirst(lines: &[Line<'_>], roles: &mut [Role], document: &mut Docume
 fn build_body(lines: &[Line<'_>], zones: &Zones, roles: &[Role], document: &mut Document) {
     let mut builder = TextBuilder::default();
     let mut removed = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
+    // Fx rather than SipHash: the keys are whole paragraphs, a dozen per article, and a
+    // set that lives for one article has nothing to fear from colliding keys.
+    let mut seen: FxHashSet<String> = FxHashSet::default();
     let mut previous: Option<String> = None;
     for (i, (line, role)) in lines.iter().zip(roles).enumerate() {
         let record = |reason, text: &str| RemovedLine {
