@@ -124,18 +124,12 @@ pub struct NormalizedText {
 impl NormalizedText {
     /// Normalises `text`, remembering where each normalised char came from.
     pub fn new(text: &str) -> Self {
-        let mut normalized = String::with_capacity(text.len());
-        let mut units = Vec::with_capacity(text.len());
-        normalize_with(text, |ch, original| {
-            units.push(Unit {
-                ch,
-                normalized_at: normalized.len(),
-                original_start: original.start,
-                original_end: original.end,
-            });
-            normalized.push(ch);
-        });
-        Self { normalized, units }
+        let mut built = Self {
+            normalized: String::with_capacity(text.len()),
+            units: Vec::with_capacity(text.len()),
+        };
+        normalize_with(text, &mut built);
+        built
     }
 
     /// The normalised text, as quotes are matched against it.
@@ -407,11 +401,28 @@ fn fold(c: char) -> Folded {
 ///
 /// Walks bytes, decoding a char only at a non-ASCII byte: every article with a note is
 /// normalised whole, and decoding and folding each ASCII char was most of that cost.
-fn normalize_with(text: &str, mut emit: impl FnMut(char, Range<usize>)) {
+///
+/// Runs of ASCII chars that are not whitespace stand for themselves and are handed over
+/// whole ([`Emit::ascii_run`]), so that [`NormalizedText`] copies them in bulk.
+fn normalize_with(text: &str, emit: &mut impl Emit) {
     let bytes = text.as_bytes();
     let mut space: Option<Range<usize>> = None;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
+        let plain = |b: u8| b.is_ascii() && !char::from(b).is_whitespace();
+        if plain(byte) {
+            let len = bytes
+                .get(at..)
+                .and_then(|rest| rest.iter().position(|&b| !plain(b)))
+                .unwrap_or(bytes.len() - at);
+            if let Some(run) = space.take() {
+                emit.char(' ', run);
+            }
+            // A run of ASCII bytes starts and ends on char boundaries.
+            emit.ascii_run(text.get(at..at + len).unwrap_or_default(), at);
+            at += len;
+            continue;
+        }
         let (folded, end) = if byte.is_ascii() {
             let folded = if char::from(byte).is_whitespace() {
                 Folded::Space
@@ -433,30 +444,74 @@ fn normalize_with(text: &str, mut emit: impl FnMut(char, Range<usize>)) {
             }
             Folded::Ellipsis => {
                 if let Some(run) = space.take() {
-                    emit(' ', run);
+                    emit.char(' ', run);
                 }
                 for _ in 0..3 {
-                    emit('.', at..end);
+                    emit.char('.', at..end);
                 }
             }
             Folded::Char(folded) => {
                 if let Some(run) = space.take() {
-                    emit(' ', run);
+                    emit.char(' ', run);
                 }
-                emit(folded, at..end);
+                emit.char(folded, at..end);
             }
         }
         at = end;
     }
     if let Some(run) = space {
-        emit(' ', run);
+        emit.char(' ', run);
+    }
+}
+
+/// What [`normalize_with`] hands its output to.
+trait Emit {
+    /// One normalised char and the byte range of the original text it stands for.
+    fn char(&mut self, ch: char, original: Range<usize>);
+
+    /// `run`, ASCII chars that are not whitespace, found at byte `start` of the
+    /// original text: each stands for itself.
+    fn ascii_run(&mut self, run: &str, start: usize) {
+        for (i, byte) in run.bytes().enumerate() {
+            self.char(char::from(byte), start + i..start + i + 1);
+        }
+    }
+}
+
+impl<F: FnMut(char, Range<usize>)> Emit for F {
+    fn char(&mut self, ch: char, original: Range<usize>) {
+        self(ch, original);
+    }
+}
+
+impl Emit for NormalizedText {
+    fn char(&mut self, ch: char, original: Range<usize>) {
+        self.units.push(Unit {
+            ch,
+            normalized_at: self.normalized.len(),
+            original_start: original.start,
+            original_end: original.end,
+        });
+        self.normalized.push(ch);
+    }
+
+    fn ascii_run(&mut self, run: &str, start: usize) {
+        let base = self.normalized.len();
+        self.normalized.push_str(run);
+        self.units
+            .extend(run.bytes().enumerate().map(|(i, byte)| Unit {
+                ch: char::from(byte),
+                normalized_at: base + i,
+                original_start: start + i,
+                original_end: start + i + 1,
+            }));
     }
 }
 
 /// Normalises a quote, prefix or suffix (no map back needed).
 fn normalize(text: &str) -> String {
     let mut normalized = String::with_capacity(text.len());
-    normalize_with(text, |ch, _| normalized.push(ch));
+    normalize_with(text, &mut |ch, _| normalized.push(ch));
     normalized
 }
 
@@ -769,8 +824,25 @@ mod tests {
         ];
         for text in samples {
             let mut walked = Vec::new();
-            normalize_with(text, |ch, range| walked.push((ch, range)));
-            assert_eq!(walked, normalize_by_chars(text), "{text:?}");
+            normalize_with(text, &mut |ch, range| walked.push((ch, range)));
+            let expected = normalize_by_chars(text);
+            assert_eq!(walked, expected, "{text:?}");
+            // The map takes ASCII runs whole: it must hold what the chars one by one give.
+            let map = NormalizedText::new(text);
+            let units: Vec<(char, Range<usize>)> = map
+                .units
+                .iter()
+                .map(|u| (u.ch, u.original_start..u.original_end))
+                .collect();
+            assert_eq!(units, expected, "{text:?}");
+            let chars: String = expected.iter().map(|&(ch, _)| ch).collect();
+            assert_eq!(map.as_str(), chars, "{text:?}");
+            for unit in &map.units {
+                assert!(
+                    map.normalized[unit.normalized_at..].starts_with(unit.ch),
+                    "{text:?}"
+                );
+            }
         }
     }
     /// Anchors and returns the slice of the original text and how it was found.
