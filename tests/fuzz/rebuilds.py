@@ -102,6 +102,16 @@ def sentences(text):
     return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.split()) >= 8]
 
 
+def random_quote(archive, stem, rng):
+    """A sentence of the article, without its full stop: a quote that anchors."""
+    return rng.choice(sentences(archive.read(f"{stem}.txt")) or ["."]).rstrip(".")
+
+
+def append(archive, stem, block):
+    """Adds a block (a note, a claim, a see-also entry) to the article's annotations."""
+    archive.write(f"{stem}.toml", archive.read(f"{stem}.toml") + block)
+
+
 def edit(archive, rng, n):
     """One valid edit; returns what it did, for the report."""
     stems = archive.stems()
@@ -126,12 +136,11 @@ def edit(archive, rng, n):
     elif kind == 6:
         archive.set_field(stem, "kind", f'"{rng.choice(["news", "opinion", "analysis", "feature"])}"')
     elif kind == 7:
-        quote = rng.choice(sentences(archive.read(f"{stem}.txt")) or ["."]).rstrip(".")
-        note = (
-            f'\n[[note]]\nquote = "{quote}"\nkind = "{rng.choice(["comment", "context"])}"\n'
+        append(archive, stem, (
+            f'\n[[note]]\nquote = "{random_quote(archive, stem, rng)}"\n'
+            f'kind = "{rng.choice(["comment", "context"])}"\n'
             f'body = "Added note {n}, see [[{rng.choice(archive.people)}]]."\n'
-        )
-        archive.write(f"{stem}.toml", archive.read(f"{stem}.toml") + note)
+        ))
     elif kind == 8:
         text = archive.read(f"{stem}.toml")
         notes = text.split("\n[[note]]\n")
@@ -159,16 +168,14 @@ def edit(archive, rng, n):
         return f"brought back {back}"
     elif kind == 12 and other != stem:
         why = rng.choice(["Earlier coverage", "The same story elsewhere"])
-        block = f'\n[[see_also]]\narticle = "{other}"\nwhy = "{why} ({n})"\n'
-        archive.write(f"{stem}.toml", archive.read(f"{stem}.toml") + block)
+        append(archive, stem, f'\n[[see_also]]\narticle = "{other}"\nwhy = "{why} ({n})"\n')
     elif kind == 13:
         # A claim names a claimant: the claimant's page lists it.
-        quote = rng.choice(sentences(archive.read(f"{stem}.txt")) or ["."]).rstrip(".")
-        block = (
-            f'\n[[claim]]\nquote = "{quote}"\nclaimant = "{rng.choice(archive.people)}"\n'
+        append(archive, stem, (
+            f'\n[[claim]]\nquote = "{random_quote(archive, stem, rng)}"\n'
+            f'claimant = "{rng.choice(archive.people)}"\n'
             f'rating = "{rng.choice(["False", "Misleading", "True"])}"\nbody = "Checked in round {n}."\n'
-        )
-        archive.write(f"{stem}.toml", archive.read(f"{stem}.toml") + block)
+        ))
     else:
         os.utime(os.path.join(archive.seeds, f"{stem}.toml"))
         return f"touched {stem}"
