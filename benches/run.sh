@@ -291,35 +291,35 @@ if [ "$LARGE" -eq 1 ]; then
 fi
 
 # ─── Summary ─────────────────────────────────────────────────────────────────
-say "summary (median wall time of the runs; peak RSS = the largest of the runs)"
+say "summary (median wall, user and system time of the runs; peak RSS = the largest of the runs)"
 awk -F'\t' '
-  function median(key,   k, m, i, j, t, a) {
+  function median(values, key,   k, m, i, j, t, a) {
     m = cnt[key]
-    for (i = 1; i <= m; i++) a[i] = vals[key, i]
+    for (i = 1; i <= m; i++) a[i] = values[key, i]
     for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return (m % 2) ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2
   }
   {
     key = $1 SUBSEP $2 SUBSEP $3
     if (!(key in cnt)) order[++nk] = key
-    cnt[key]++; vals[key, cnt[key]] = $5
+    cnt[key]++; vals[key, cnt[key]] = $5; user[key, cnt[key]] = $6; sys[key, cnt[key]] = $7
     if ($8 > rss[key]) rss[key] = $8
     html[key] = $9; failed[key] += ($12 != 0)
     lo[key] = (cnt[key] == 1 || $11 < lo[key]) ? $11 : lo[key]
     hi[key] = ($11 > hi[key]) ? $11 : hi[key]
   }
   END {
-    printf "| N | tool | mode | runs | median s | peak RSS MB | .html pages | gloss/Hugo time | load1 during runs |\n"
-    printf "|---:|---|---|---:|---:|---:|---:|---:|---|\n"
+    printf "| N | tool | mode | runs | median s | user s | system s | peak RSS MB | .html pages | gloss/Hugo time | load1 during runs |\n"
+    printf "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n"
     for (i = 1; i <= nk; i++) {
       key = order[i]; split(key, p, SUBSEP)
-      med[key] = median(key)
+      med[key] = median(vals, key)
     }
     for (i = 1; i <= nk; i++) {
       key = order[i]; split(key, p, SUBSEP)
       ratio = "";
       if (p[2] == "gloss") { other = p[1] SUBSEP "hugo" SUBSEP p[3]; if (other in med && med[other] > 0) ratio = sprintf("%.2f×", med[key] / med[other]) }
-      printf "| %s | %s | %s | %d%s | %.2f | %.0f | %s | %s | %s–%s |\n", p[1], p[2], p[3], cnt[key], (failed[key] ? " (" failed[key] " failed)" : ""), med[key], rss[key] / 1024, html[key], ratio, lo[key], hi[key]
+      printf "| %s | %s | %s | %d%s | %.2f | %.2f | %.2f | %.0f | %s | %s | %s–%s |\n", p[1], p[2], p[3], cnt[key], (failed[key] ? " (" failed[key] " failed)" : ""), med[key], median(user, key), median(sys, key), rss[key] / 1024, html[key], ratio, lo[key], hi[key]
     }
   }' "$RESULTS" | tee "$WORK/summary.md"
 
