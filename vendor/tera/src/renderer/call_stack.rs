@@ -28,7 +28,13 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = pointer.split('.').next().unwrap().replace("~1", "/").replace("~0", "~");
+        let first = pointer.split('.').next().unwrap();
+        // Almost no name has a `~` to unescape: look it up as it is, uncopied.
+        if !first.contains('~') {
+            let rest = &pointer[first.len() + 1..];
+            return self.inner.get(first).and_then(|val| dotted_pointer(val, rest));
+        }
+        let root = first.replace("~1", "/").replace("~0", "~");
         let rest = &pointer[root.len() + 1..];
         self.inner.get(&root).and_then(|val| dotted_pointer(val, rest))
     }

@@ -522,7 +522,10 @@ impl<'a> Processor<'a> {
             &macro_call.name[..],
         )?;
 
-        let mut frame_context = FrameContext::with_capacity(macro_definition.args.len());
+        let mut frame_context = FrameContext::with_capacity_and_hasher(
+            macro_definition.args.len(),
+            rustc_hash::FxBuildHasher,
+        );
 
         // First the default arguments
         for (arg_name, default_value) in &macro_definition.args {
@@ -957,7 +960,8 @@ impl<'a> Processor<'a> {
         match *node {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
-            Node::Text(ref s) | Node::Raw(_, ref s, _) => write!(write, "{}", s)?,
+            // Text is copied as it is, not through the formatting machinery.
+            Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
             Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
@@ -967,7 +971,7 @@ impl<'a> Processor<'a> {
                 )?;
                 // the safe filter doesn't actually exist
                 if filter.name == "safe" {
-                    write!(write, "{}", body)?;
+                    write.write_all(body.as_bytes())?;
                 } else {
                     self.eval_filter(&Cow::Owned(Value::String(body)), filter, &mut false)?
                         .render(write)?;
