@@ -244,7 +244,9 @@ fn failed_if_any(mut report: Report) -> Result<(), Report> {
 }
 
 /// Renders a page. The job is taken by value so that its context moves into Tera's:
-/// a copy of every page's context tree was a measurable part of rendering.
+/// a copy of every page's context tree was a measurable part of rendering. `site`,
+/// `nav` and `page` are put into the same map before it moves, since
+/// `Context::insert` would serialize each of them into a copy of its own.
 fn render_job(
     templates: &Templates,
     job: PageJob,
@@ -252,7 +254,25 @@ fn render_job(
     nav: &serde_json::Value,
     archive: &Archive,
 ) -> Result<OutputFile, Report> {
-    let mut context = tera::Context::from_value(job.context).map_err(|e| {
+    let base_path = archive.config.base_path();
+    let url = format!("{base_path}{}", job.site_path);
+    let parent_url = parent_path(job.section, &job.site_path).map(|p| format!("{base_path}{p}"));
+    let nav = nav_marked(nav, &url, job.section, parent_url.as_deref());
+    let page = json!({
+        "title": job.title,
+        "description": job.description,
+        "url": url,
+        "canonical": archive.config.absolute_url(&job.site_path),
+        "section": job.section,
+        "parent_url": parent_url.unwrap_or_default(),
+    });
+    let mut values = job.context;
+    if let serde_json::Value::Object(map) = &mut values {
+        map.insert("site".to_owned(), site.clone());
+        map.insert("nav".to_owned(), nav);
+        map.insert("page".to_owned(), page);
+    }
+    let context = tera::Context::from_value(values).map_err(|e| {
         let mut report = Report::default();
         report.push(Diagnostic::error(
             job.template,
@@ -260,25 +280,6 @@ fn render_job(
         ));
         report
     })?;
-    let base_path = archive.config.base_path();
-    let url = format!("{base_path}{}", job.site_path);
-    let parent_url = parent_path(job.section, &job.site_path).map(|p| format!("{base_path}{p}"));
-    context.insert("site", site);
-    context.insert(
-        "nav",
-        &nav_marked(nav, &url, job.section, parent_url.as_deref()),
-    );
-    context.insert(
-        "page",
-        &json!({
-            "title": job.title,
-            "description": job.description,
-            "url": url,
-            "canonical": archive.config.absolute_url(&job.site_path),
-            "section": job.section,
-            "parent_url": parent_url.unwrap_or_default(),
-        }),
-    );
     let html = templates.render(job.template, &context)?;
     Ok(OutputFile {
         path: job.path,
