@@ -155,7 +155,7 @@ impl Config {
 
     /// An absolute URL for a site path (`articles/x/` → `https://example.org/archive/articles/x/`).
     pub fn absolute_url(&self, path: &str) -> String {
-        format!("{}{}", self.base_url, path.trim_start_matches('/'))
+        [self.base_url.as_str(), path.trim_start_matches('/')].concat()
     }
 }
 

@@ -62,7 +62,14 @@ impl Mention {
             .entities
             .get(self.entity())
             .map_or("", |e| e.id.as_str());
-        format!("m-{entity_id}-{}", self.ordinal)
+        // Joined rather than `format!`ed: pages and exports ask for it per mention.
+        [
+            "m-",
+            entity_id,
+            "-",
+            itoa::Buffer::new().format(self.ordinal),
+        ]
+        .concat()
     }
 }
 

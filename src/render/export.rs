@@ -153,7 +153,7 @@ pub fn annotation_collection(views: &Views<'_>, index: usize, text: &str) -> Str
             ));
         }
         items.push(Annotation {
-            id: format!("{page_url}#{}", mention.anchor(&archive.registry)),
+            id: [page_url.as_str(), "#", &mention.anchor(&archive.registry)].concat(),
             kind: "Annotation",
             motivation: "identifying",
             body: Bodies::Many(body),

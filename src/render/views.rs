@@ -84,7 +84,7 @@ impl Views<'_> {
 
     pub fn entity_path(&self, entity: usize) -> String {
         let entity = &self.archive.registry.entities[entity];
-        format!("{}/{}/", entity.kind.section(), entity.id)
+        [entity.kind.section(), "/", entity.id.as_str(), "/"].concat()
     }
 
     pub fn entity_ref(&self, entity: usize) -> EntityRef {
@@ -101,7 +101,7 @@ impl Views<'_> {
         Some(SourceRef {
             id: source.id.clone(),
             name: source.name.clone(),
-            url: self.url(&format!("sources/{}/", source.id)),
+            url: self.url(&["sources/", source.id.as_str(), "/"].concat()),
         })
     }
 
@@ -115,7 +115,7 @@ impl Views<'_> {
     pub fn tag_link(&self, tag: &str) -> LinkView {
         LinkView {
             name: tag.to_owned(),
-            url: self.url(&format!("tags/{tag}/")),
+            url: self.url(&["tags/", tag, "/"].concat()),
         }
     }
 
