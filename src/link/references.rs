@@ -43,7 +43,7 @@ impl Targets {
         for entity in &registry.entities {
             by_id.insert(entity.id.clone(), all.len());
             all.push(Target {
-                path: format!("{}/{}/", entity.kind.section(), entity.id),
+                path: entity.path(),
                 title: entity.name.clone(),
                 article: None,
             });

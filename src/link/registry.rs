@@ -78,6 +78,14 @@ pub struct Entity {
     pub span: Option<Range<usize>>,
 }
 
+impl Entity {
+    /// Site path of the entity's page: `people/<id>/`, `places/<id>/`, …
+    pub fn path(&self) -> String {
+        // Joined rather than `format!`ed: article bodies link every mention.
+        [self.kind.section(), "/", self.id.as_str(), "/"].concat()
+    }
+}
+
 /// A publication.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {

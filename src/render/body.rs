@@ -499,8 +499,8 @@ impl<'a> BodyWriter<'a> {
         ended_notes
     }
 
-    /// ` id="…"` the first time an element with this anchor is opened, nothing when a
-    /// split element is reopened (ids must stay unique).
+    /// Appends ` id="…"` the first time an element with this anchor is opened, nothing
+    /// when a split element is reopened (ids must stay unique).
     fn push_first_piece_id(&mut self, anchor: &str) {
         if self.opened_anchors.insert(anchor.to_owned()) {
             self.out.push_str(" id=\"");
@@ -592,8 +592,7 @@ impl<'a> BodyWriter<'a> {
             }
             Element::Mention(mention) => {
                 let entity = &self.archive.registry.entities[mention.entity()];
-                let path = [entity.kind.section(), "/", entity.id.as_str(), "/"].concat();
-                let href = escape(&self.markdown.url(&path));
+                let href = escape(&self.markdown.url(&entity.path()));
                 self.out.push_str("<a class=\"mention mention-");
                 self.out.push_str(entity.kind.key());
                 self.out.push_str("\" href=\"");

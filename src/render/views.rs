@@ -83,8 +83,7 @@ impl Views<'_> {
     }
 
     pub fn entity_path(&self, entity: usize) -> String {
-        let entity = &self.archive.registry.entities[entity];
-        [entity.kind.section(), "/", entity.id.as_str(), "/"].concat()
+        self.archive.registry.entities[entity].path()
     }
 
     pub fn entity_ref(&self, entity: usize) -> EntityRef {
