@@ -453,37 +453,34 @@ mod tests {
             "a", "b", "c", "0", "1", "list", "x/y", "t", "q", "r", ".", "..", "[", "]", "\"",
             "'", "\\", "~", "~0", "~1",
         ];
+        // Every sequence of one to four pieces: 20 + 400 + 8,000 + 160,000 paths.
+        let mut paths = vec![String::new()];
         let mut checked = 0;
         let mut found = 0;
-        let mut path = String::new();
         // Quiet the published machine's panics while they are caught.
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {}));
-        for &p1 in &pieces {
-            for &p2 in &pieces {
-                for &p3 in &pieces {
-                    for &p4 in &pieces {
-                        path.clear();
-                        for piece in [p1, p2, p3, p4] {
-                            path.push_str(piece);
-                            // The published state machine panics on some paths of
-                            // stray brackets and quotes; there the patched lookup may
-                            // answer `None` instead, before it reaches them.
-                            let published = std::panic::catch_unwind(|| {
-                                published_dotted_pointer(&value, &path)
-                            });
-                            let Ok(expected) = published else { continue };
-                            assert_eq!(dotted_pointer(&value, &path), expected, "path {:?}", path);
-                            checked += 1;
-                            found += usize::from(expected.is_some());
-                        }
-                    }
-                }
+        for _ in 0..4 {
+            paths = paths
+                .iter()
+                .flat_map(|path| pieces.iter().map(move |piece| format!("{}{}", path, piece)))
+                .collect();
+            for path in &paths {
+                // The published state machine panics on some paths of stray brackets
+                // and quotes; there the patched lookup may answer `None` instead,
+                // before it reaches them.
+                let published =
+                    std::panic::catch_unwind(|| published_dotted_pointer(&value, path));
+                let Ok(expected) = published else { continue };
+                assert_eq!(dotted_pointer(&value, path), expected, "path {:?}", path);
+                checked += 1;
+                found += usize::from(expected.is_some());
             }
         }
         std::panic::set_hook(hook);
-        // The paths reach values as well as miss them, so both answers are compared.
-        assert!(checked > 500_000 && found > 5_000, "{} paths, {} found", checked, found);
+        // Most paths are compared (few make the published machine panic), and they
+        // reach values as well as miss them, so both answers are compared.
+        assert!(checked > 100_000 && found > 1_000, "{} paths, {} found", checked, found);
     }
 
     #[test]
