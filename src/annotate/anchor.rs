@@ -12,8 +12,9 @@
 //!    whitespace runs become one space, typographic quotes, apostrophes and dashes
 //!    become their ASCII forms, `…` becomes `...`, and invisible characters (zero-width
 //!    space, BOM, soft hyphen, word joiner) disappear. Every normalised character
-//!    remembers the byte range of the original text it came from, so a match maps back
-//!    to a range of the original text on char boundaries.
+//!    maps back to the byte range of the original text it came from (the map is kept
+//!    as stretches of copied text between the places normalisation changed), so a
+//!    match maps back to a range of the original text on char boundaries.
 //! 2. **Exact search** of the normalised quote (trimmed, case-sensitive) in the
 //!    normalised text, overlapping occurrences included. A unique occurrence is the
 //!    anchor. Several occurrences are narrowed down with the quote's prefix and suffix.
@@ -98,17 +99,25 @@ pub fn anchor(text: &str, quote: &TextQuote) -> Result<Anchor, AnchorError> {
     NormalizedText::new(text).anchor(quote)
 }
 
-/// One char of normalised text and the bytes of the original text it stands for.
+/// A stretch of the normalised text and the bytes of the original text it stands for.
+///
+/// Most of an article is copied into the normalised text as it is, so the map back is
+/// kept as stretches rather than one entry per char: a new stretch starts only where
+/// normalisation changed something (a whitespace run, a folded quote or dash, an
+/// ellipsis, a dropped invisible char).
 #[derive(Debug, Clone, Copy)]
-struct Unit {
-    /// The normalised char.
-    ch: char,
-    /// Byte offset of `ch` in the normalised string.
+struct Piece {
+    /// Byte offset of the stretch in the normalised string; it ends where the next
+    /// piece starts.
     normalized_at: usize,
-    /// Byte range in the original text: one char, a whitespace run, or the `…` that
-    /// became three dots (each dot maps to the whole ellipsis).
+    /// Byte range of the original text it stands for.
     original_start: usize,
     original_end: usize,
+    /// Each byte stands for the byte at the same offset of the original range (the
+    /// text was copied, or one char became a char of the same length). Otherwise
+    /// every char of the stretch stands for the whole original range: a whitespace
+    /// run, a folded quote or dash, each dot of a `…`.
+    copied: bool,
 }
 
 /// An article's text, normalised for matching, with a map back to the original bytes.
@@ -118,7 +127,7 @@ struct Unit {
 #[derive(Debug, Clone, Default)]
 pub struct NormalizedText {
     normalized: String,
-    units: Vec<Unit>,
+    pieces: Vec<Piece>,
 }
 
 impl NormalizedText {
@@ -126,7 +135,7 @@ impl NormalizedText {
     pub fn new(text: &str) -> Self {
         let mut built = Self {
             normalized: String::with_capacity(text.len()),
-            units: Vec::with_capacity(text.len()),
+            pieces: Vec::new(),
         };
         normalize_with(text, &mut built);
         built
@@ -162,8 +171,8 @@ impl NormalizedText {
         }
     }
 
-    /// Every occurrence of `quote` (normalised, non-empty) as a range of units,
-    /// overlapping ones included: in "ababab", "abab" occurs twice.
+    /// Every occurrence of `quote` (normalised, non-empty) as a byte range of the
+    /// normalised text, overlapping ones included: in "ababab", "abab" occurs twice.
     fn exact_occurrences(&self, quote: &str) -> Vec<Range<usize>> {
         let step = quote.chars().next().map_or(1, char::len_utf8);
         let mut occurrences = Vec::new();
@@ -178,28 +187,47 @@ impl NormalizedText {
             .and_then(|rest| finder.find(rest))
         {
             let at = from + found;
-            occurrences.push(self.unit_at(at)..self.unit_at(at + quote.len()));
+            occurrences.push(at..at + quote.len());
             from = at + step;
         }
         occurrences
     }
 
-    /// The index of the unit starting at byte `normalized_at` of the normalised text
-    /// (or the number of units, at its end).
-    fn unit_at(&self, normalized_at: usize) -> usize {
-        self.units
-            .partition_point(|unit| unit.normalized_at < normalized_at)
+    /// The piece that holds byte `normalized_at` of the normalised text.
+    fn piece_at(&self, normalized_at: usize) -> Option<&Piece> {
+        let after = self
+            .pieces
+            .partition_point(|piece| piece.normalized_at <= normalized_at);
+        self.pieces.get(after.checked_sub(1)?)
     }
 
-    /// The original byte range covered by a non-empty range of units.
-    fn original_range(&self, units: &Range<usize>) -> Range<usize> {
-        debug_assert!(units.start < units.end && units.end <= self.units.len());
-        self.units[units.start].original_start..self.units[units.end - 1].original_end
+    /// The original byte range covered by a non-empty byte range of the normalised
+    /// text that starts and ends on char boundaries.
+    fn original_range(&self, normalized: &Range<usize>) -> Range<usize> {
+        debug_assert!(normalized.start < normalized.end);
+        debug_assert!(normalized.end <= self.normalized.len());
+        let start = self.piece_at(normalized.start).map_or(0, |piece| {
+            if piece.copied {
+                piece.original_start + (normalized.start - piece.normalized_at)
+            } else {
+                piece.original_start
+            }
+        });
+        // The piece of the last char: the end is exclusive.
+        let last = normalized.end.saturating_sub(1).max(normalized.start);
+        let end = self.piece_at(last).map_or(start, |piece| {
+            if piece.copied {
+                piece.original_start + (normalized.end - piece.normalized_at)
+            } else {
+                piece.original_end
+            }
+        });
+        start..end
     }
 
-    fn exact_anchor(&self, units: &Range<usize>) -> Anchor {
+    fn exact_anchor(&self, normalized: &Range<usize>) -> Anchor {
         Anchor {
-            range: self.original_range(units),
+            range: self.original_range(normalized),
             how: Anchored::Exactly,
         }
     }
@@ -213,14 +241,14 @@ impl NormalizedText {
     ) -> Result<Anchor, AnchorError> {
         let scores: Vec<usize> = occurrences
             .iter()
-            .map(|units| self.context_score(units, context))
+            .map(|occurrence| self.context_score(occurrence, context))
             .collect();
         let best_score = scores.iter().copied().max().unwrap_or(0);
         let best: Vec<&Range<usize>> = occurrences
             .iter()
             .zip(&scores)
             .filter(|&(_, &score)| best_score > 0 && score == best_score)
-            .map(|(units, _)| units)
+            .map(|(occurrence, _)| occurrence)
             .collect();
         match best.as_slice() {
             [only] => Ok(self.exact_anchor(only)),
@@ -232,18 +260,20 @@ impl NormalizedText {
     fn ambiguous<'a>(&self, occurrences: impl Iterator<Item = &'a Range<usize>>) -> AnchorError {
         AnchorError::Ambiguous {
             occurrences: occurrences
-                .map(|units| self.original_range(units))
+                .map(|occurrence| self.original_range(occurrence))
                 .collect(),
         }
     }
 
-    /// How many of prefix and suffix match exactly around `units`. Whitespace at the
-    /// boundary does not count: prefix "began on " or "began on" both match before
-    /// "February" in "began on February", and so does "began on " before "February" in
-    /// "began onFebruary".
-    fn context_score(&self, units: &Range<usize>, context: &Context) -> usize {
-        let before = self.normalized_before(units.start).trim_end_matches(' ');
-        let after = self.normalized_after(units.end).trim_start_matches(' ');
+    /// How many of prefix and suffix match exactly around the `occurrence` (a byte
+    /// range of the normalised text). Whitespace at the boundary does not count:
+    /// prefix "began on " or "began on" both match before "February" in "began on
+    /// February", and so does "began on " before "February" in "began onFebruary".
+    fn context_score(&self, occurrence: &Range<usize>, context: &Context) -> usize {
+        let before = self.normalized.get(..occurrence.start).unwrap_or_default();
+        let after = self.normalized.get(occurrence.end..).unwrap_or_default();
+        let before = before.trim_end_matches(' ');
+        let after = after.trim_start_matches(' ');
         let prefix_matches = context
             .prefix
             .as_ref()
@@ -255,34 +285,32 @@ impl NormalizedText {
         usize::from(prefix_matches) + usize::from(suffix_matches)
     }
 
-    fn normalized_before(&self, unit: usize) -> &str {
-        let at = self
-            .units
-            .get(unit)
-            .map_or(self.normalized.len(), |u| u.normalized_at);
-        self.normalized.get(..at).unwrap_or_default()
-    }
-
-    fn normalized_after(&self, unit: usize) -> &str {
-        let at = self
-            .units
-            .get(unit)
-            .map_or(self.normalized.len(), |u| u.normalized_at);
-        self.normalized.get(at..).unwrap_or_default()
-    }
-
     /// Re-anchors a quote that has no exact occurrence to the closest passage.
     fn anchor_fuzzily(&self, quote: &str, context: &Context) -> Result<Anchor, AnchorError> {
         let quote: Vec<char> = quote.chars().collect();
         if !(MIN_FUZZY_QUOTE_CHARS..=MAX_FUZZY_QUOTE_CHARS).contains(&quote.len()) {
             return Err(AnchorError::NotFound { closest: None });
         }
-        let text: Vec<char> = self.units.iter().map(|unit| unit.ch).collect();
+        // The fuzzy search works on chars; `char_starts` maps a char index back to its
+        // byte offset in the normalised text (with the text's length at the end).
+        let text: Vec<char> = self.normalized.chars().collect();
+        let char_starts: Vec<usize> = self
+            .normalized
+            .char_indices()
+            .map(|(at, _)| at)
+            .chain([self.normalized.len()])
+            .collect();
         let Some(mut passage) = closest_passage(&text, &quote, context) else {
             return Err(AnchorError::NotFound { closest: None });
         };
         snap_to_words(&text, &quote, &mut passage);
-        let range = self.original_range(&passage.units);
+        let (Some(&start), Some(&end)) = (
+            char_starts.get(passage.units.start),
+            char_starts.get(passage.units.end),
+        ) else {
+            return Err(AnchorError::NotFound { closest: None });
+        };
+        let range = self.original_range(&(start..end));
         if passage.errors <= max_fuzzy_errors(quote.len()) {
             Ok(Anchor {
                 range,
@@ -402,19 +430,15 @@ fn fold(c: char) -> Folded {
 /// Walks bytes, decoding a char only at a non-ASCII byte: every article with a note is
 /// normalised whole, and decoding and folding each ASCII char was most of that cost.
 ///
-/// Runs of ASCII chars that are not whitespace stand for themselves and are handed over
-/// whole ([`Emit::ascii_run`]), so that [`NormalizedText`] copies them in bulk.
+/// Runs of ASCII chars that stand for themselves (see [`plain_run_len`]) are handed
+/// over whole ([`Emit::ascii_run`]), so that [`NormalizedText`] copies them in bulk.
 fn normalize_with(text: &str, emit: &mut impl Emit) {
     let bytes = text.as_bytes();
     let mut space: Option<Range<usize>> = None;
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
-        let plain = |b: u8| b.is_ascii() && !char::from(b).is_whitespace();
-        if plain(byte) {
-            let len = bytes
-                .get(at..)
-                .and_then(|rest| rest.iter().position(|&b| !plain(b)))
-                .unwrap_or(bytes.len() - at);
+        if is_plain(byte) {
+            let len = plain_run_len(bytes.get(at..).unwrap_or_default());
             if let Some(run) = space.take() {
                 emit.char(' ', run);
             }
@@ -464,13 +488,36 @@ fn normalize_with(text: &str, emit: &mut impl Emit) {
     }
 }
 
+/// An ASCII char that is not whitespace: it normalises to itself.
+fn is_plain(byte: u8) -> bool {
+    byte.is_ascii() && !char::from(byte).is_whitespace()
+}
+
+/// The length of the run at the start of `bytes` (which starts with a plain byte) of
+/// plain bytes and single spaces between them. Such a run normalises to itself: a
+/// space that is a whitespace run of its own stays a space. Taking the single spaces
+/// in makes a run of most of a paragraph rather than of one word.
+fn plain_run_len(bytes: &[u8]) -> usize {
+    let mut end = 0;
+    loop {
+        end += bytes
+            .get(end..)
+            .and_then(|rest| rest.iter().position(|&b| !is_plain(b)))
+            .unwrap_or(bytes.len() - end);
+        match bytes.get(end..end + 2) {
+            Some(&[b' ', next]) if is_plain(next) => end += 2,
+            _ => return end,
+        }
+    }
+}
+
 /// What [`normalize_with`] hands its output to.
 trait Emit {
     /// One normalised char and the byte range of the original text it stands for.
     fn char(&mut self, ch: char, original: Range<usize>);
 
-    /// `run`, ASCII chars that are not whitespace, found at byte `start` of the
-    /// original text: each stands for itself.
+    /// `run`, ASCII chars that are not whitespace and single spaces between them,
+    /// found at byte `start` of the original text: each stands for itself.
     fn ascii_run(&mut self, run: &str, start: usize) {
         for (i, byte) in run.bytes().enumerate() {
             self.char(char::from(byte), start + i..start + i + 1);
@@ -484,27 +531,45 @@ impl<F: FnMut(char, Range<usize>)> Emit for F {
     }
 }
 
-impl Emit for NormalizedText {
-    fn char(&mut self, ch: char, original: Range<usize>) {
-        self.units.push(Unit {
-            ch,
+impl NormalizedText {
+    /// Appends `normalized`, which stands for the `original` bytes, extending the last
+    /// piece when both were copied and follow each other in the original.
+    fn push(&mut self, normalized: &str, original: Range<usize>) {
+        let copied = normalized.len() == original.len();
+        if let Some(last) = self.pieces.last_mut() {
+            if copied && last.copied && last.original_end == original.start {
+                last.original_end = original.end;
+                self.normalized.push_str(normalized);
+                return;
+            }
+        }
+        self.pieces.push(Piece {
             normalized_at: self.normalized.len(),
             original_start: original.start,
             original_end: original.end,
+            copied,
         });
-        self.normalized.push(ch);
+        self.normalized.push_str(normalized);
+    }
+
+    /// Each normalised char and the original bytes it stands for, as
+    /// [`normalize_with`] emitted them.
+    #[cfg(test)]
+    fn chars_and_origins(&self) -> Vec<(char, Range<usize>)> {
+        self.normalized
+            .char_indices()
+            .map(|(at, ch)| (ch, self.original_range(&(at..at + ch.len_utf8()))))
+            .collect()
+    }
+}
+
+impl Emit for NormalizedText {
+    fn char(&mut self, ch: char, original: Range<usize>) {
+        self.push(ch.encode_utf8(&mut [0; 4]), original);
     }
 
     fn ascii_run(&mut self, run: &str, start: usize) {
-        let base = self.normalized.len();
-        self.normalized.push_str(run);
-        self.units
-            .extend(run.bytes().enumerate().map(|(i, byte)| Unit {
-                ch: char::from(byte),
-                normalized_at: base + i,
-                original_start: start + i,
-                original_end: start + i + 1,
-            }));
+        self.push(run, start..start + run.len());
     }
 }
 
@@ -820,6 +885,7 @@ mod tests {
             "“Quoted” — it’s\u{00A0}\u{00A0}here…\u{200B}done\u{2028}",
             "日本の義勇兵\u{3000}は「戦う」と語った。",
             "  leading and trailing \u{FEFF} ",
+            "soft\u{00AD}hyphen, zero\u{200B}width, word\u{2060}joiner, é\u{FEFF}è",
             SEED,
         ];
         for text in samples {
@@ -829,19 +895,25 @@ mod tests {
             assert_eq!(walked, expected, "{text:?}");
             // The map takes ASCII runs whole: it must hold what the chars one by one give.
             let map = NormalizedText::new(text);
-            let units: Vec<(char, Range<usize>)> = map
-                .units
-                .iter()
-                .map(|u| (u.ch, u.original_start..u.original_end))
-                .collect();
-            assert_eq!(units, expected, "{text:?}");
+            assert_eq!(map.chars_and_origins(), expected, "{text:?}");
             let chars: String = expected.iter().map(|&(ch, _)| ch).collect();
             assert_eq!(map.as_str(), chars, "{text:?}");
-            for unit in &map.units {
-                assert!(
-                    map.normalized[unit.normalized_at..].starts_with(unit.ch),
-                    "{text:?}"
-                );
+            // A range of several chars maps to the start of its first char's origin and
+            // the end of its last one's, wherever the map's pieces begin and end.
+            let starts: Vec<usize> = map.normalized.char_indices().map(|(at, _)| at).collect();
+            let window = expected.len().min(200);
+            for first in 0..window {
+                for last in first..window {
+                    let end = starts
+                        .get(last + 1)
+                        .copied()
+                        .unwrap_or(map.normalized.len());
+                    assert_eq!(
+                        map.original_range(&(starts[first]..end)),
+                        expected[first].1.start..expected[last].1.end,
+                        "{text:?}, chars {first}..={last}"
+                    );
+                }
             }
         }
     }
