@@ -126,26 +126,22 @@ where
     R: Borrow<Record>,
     F: Fn(usize) -> R + Sync,
 {
-    let mut collected = Collected::default();
-    collected.gather_more(count, record);
-    collected
+    Collected::of_range(0..count, record)
 }
 
 impl Collected {
-    /// Gathers the records of documents `self.len()..count` (count capped at
-    /// [`MAX_DOCS`]), after those gathered so far: a caller can gather in steps and
-    /// free what each step's records were made from.
-    pub fn gather_more<R, F>(&mut self, count: usize, record: F)
+    /// The records of documents `docs`, gathered apart, to be [`append`](Self::append)ed
+    /// after the documents before them. Documents from [`MAX_DOCS`] on are left out.
+    pub fn of_range<R, F>(docs: Range<usize>, record: F) -> Self
     where
         R: Borrow<Record>,
         F: Fn(usize) -> R + Sync,
     {
-        // Past MAX_DOCS a document number would overflow its packed posting; such
-        // documents are left out rather than corrupting the others' postings.
-        let range = self.len()..count.min(MAX_DOCS);
-        if !range.is_empty() {
-            let more = Self::gather(range, &record);
-            self.append(more);
+        let docs = docs.start..docs.end.min(MAX_DOCS);
+        if docs.is_empty() {
+            Self::default()
+        } else {
+            Self::gather(docs, &record)
         }
     }
 
@@ -320,8 +316,8 @@ impl Collected {
         part
     }
 
-    /// Adds a part whose documents all come after this one's.
-    fn append(&mut self, part: Self) {
+    /// Adds a part whose documents come right after this one's.
+    pub fn append(&mut self, part: Self) {
         self.docs.extend(part.docs);
         self.lengths.extend(part.lengths);
         for (word, postings) in part.postings {

@@ -39,6 +39,7 @@ pub mod tokens;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
@@ -131,21 +132,28 @@ fn write_freeing_every<E>(
     emit: impl FnMut(OutputFile) -> Result<(), E>,
 ) -> Result<(), E> {
     let newest = archive.newest_first();
-    let count = newest.len() + archive.registry.entities.len();
+    let count = (newest.len() + archive.registry.entities.len()).min(index::MAX_DOCS);
     let mut collected = index::Collected::default();
-    while collected.len() < count {
-        let before = collected.len();
-        gather_more(&archive, &newest, &mut collected, before + step.max(1));
-        if collected.len() == before {
-            break; // the index's document limit
-        }
+    // Each step's part is appended while the next step is gathered: appending is one
+    // thread's work, and done between the steps it left the other core idle.
+    let mut pending = index::Collected::default();
+    let mut next = 0;
+    while next < count {
+        let docs = next..(next + step.max(1)).min(count);
+        let (gathered, ()) = rayon::join(
+            || gather_range(&archive, &newest, docs.clone()),
+            || collected.append(std::mem::take(&mut pending)),
+        );
+        pending = gathered;
         for &article in newest
-            .get(before..collected.len().min(newest.len()))
+            .get(docs.start.min(newest.len())..docs.end.min(newest.len()))
             .unwrap_or(&[])
         {
             archive.articles[article].forget_body();
         }
+        next = docs.end;
     }
+    collected.append(pending);
     drop(archive);
     index::write_gathered(collected, index::SHARD_BUDGET, emit)
 }
@@ -155,21 +163,14 @@ const FREE_STEP: usize = 1024;
 
 /// Every record of the archive, cut into words.
 fn gather(archive: &Archive) -> index::Collected {
-    let mut collected = index::Collected::default();
     let newest = archive.newest_first();
     let count = newest.len() + archive.registry.entities.len();
-    gather_more(archive, &newest, &mut collected, count);
-    collected
+    gather_range(archive, &newest, 0..count)
 }
 
-/// Gathers the records of documents `collected.len()..count`: articles newest first
-/// (`newest`), then entities in registry order.
-fn gather_more(
-    archive: &Archive,
-    newest: &[usize],
-    collected: &mut index::Collected,
-    count: usize,
-) {
+/// Gathers the records of documents `docs`: articles newest first (`newest`), then
+/// entities in registry order.
+fn gather_range(archive: &Archive, newest: &[usize], docs: Range<usize>) -> index::Collected {
     let markdown = MarkdownRenderer::new(archive.config.base_path(), &archive.targets);
     let views = Views::new(archive, &markdown);
     let articles = newest.len();
@@ -180,10 +181,8 @@ fn gather_more(
             entity_record(&views, doc - articles)
         }
     };
-    collected.gather_more(
-        count.min(articles + archive.registry.entities.len()),
-        record,
-    );
+    let docs = docs.start..docs.end.min(articles + archive.registry.entities.len());
+    index::Collected::of_range(docs, record)
 }
 
 /// The search index, as files under [`BUNDLE_DIR`].
