@@ -66,6 +66,47 @@ mod tests {
         assert_eq!(escape("&"), "&amp;");
     }
 
+    /// The plain definition: each of the five bytes replaced, everything else kept.
+    fn escape_byte_by_byte(text: &str) -> String {
+        text.chars()
+            .map(|c| match c {
+                '&' => "&amp;".to_owned(),
+                '<' => "&lt;".to_owned(),
+                '>' => "&gt;".to_owned(),
+                '"' => "&quot;".to_owned(),
+                '\'' => "&#39;".to_owned(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn escaping_agrees_with_replacing_each_char() {
+        // Every arrangement of the five bytes with plain and multi-byte text around
+        // them, at several lengths.
+        let pieces = ["&", "<", ">", "\"", "'", "a", "ü", "日本", " ", "&amp;"];
+        let mut texts: Vec<String> = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    texts.push([a, b, c].concat());
+                }
+            }
+        }
+        for n in [15, 16, 17, 31, 32, 33, 63, 64, 65, 200] {
+            for (i, special) in ["&", "<", ">", "\"", "'"].iter().enumerate() {
+                let mut text = "x".repeat(n);
+                text.insert_str(n / (i + 1), special);
+                text.push_str(special);
+                texts.push(text.clone());
+                texts.push(format!("{special}{text}ü{}", "y".repeat(n)));
+            }
+        }
+        for text in &texts {
+            assert_eq!(escape(text), escape_byte_by_byte(text), "{text:?}");
+        }
+    }
+
     #[test]
     fn script_links_are_neutralised() {
         assert_eq!(safe_href(" JavaScript:alert(1)"), "#");
