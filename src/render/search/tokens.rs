@@ -101,6 +101,53 @@ mod tests {
         assert_eq!(words("金子大作さん が"), ["金子大作さん", "か"]);
     }
 
+    /// The rule applied one char at a time, as the module docs state it.
+    fn words_char_by_char(text: &str) -> Vec<String> {
+        let mut words = Vec::new();
+        let mut word = String::new();
+        let mut finish = |word: &mut String| {
+            if !word.is_empty() && word.chars().count() <= MAX_WORD_CHARS {
+                words.push(word.clone());
+            }
+            word.clear();
+        };
+        for c in text.chars() {
+            let mut separator = false;
+            decompose_canonical(c, |d| {
+                if is_combining_mark(d) {
+                } else if d.is_alphanumeric() {
+                    word.extend(d.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l }));
+                } else {
+                    separator = true;
+                }
+            });
+            if separator {
+                finish(&mut word);
+            }
+        }
+        finish(&mut word);
+        words
+    }
+
+    #[test]
+    fn the_ascii_shortcut_cuts_words_as_the_rule_does() {
+        let samples = [
+            include_str!("../../../seeds/000_3b4df888474cdb9e.txt"),
+            "ABC123def ÉcOLE naïve café-Zaporižžia Київ ΟΔΥΣΣΕΥΣ 金子大作さん が x\u{301}y",
+            "a\u{300}b 9Ω, end.",
+            "",
+            " ",
+        ];
+        let long = format!(
+            "{} {}é",
+            "A".repeat(MAX_WORD_CHARS),
+            "b".repeat(MAX_WORD_CHARS)
+        );
+        for text in samples.iter().copied().chain([long.as_str()]) {
+            assert_eq!(words(text), words_char_by_char(text), "{text:?}");
+        }
+    }
+
     #[test]
     fn very_long_runs_are_left_out() {
         let long = "a".repeat(MAX_WORD_CHARS + 1);
