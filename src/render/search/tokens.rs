@@ -115,7 +115,9 @@ mod tests {
             let mut separator = false;
             decompose_canonical(c, |d| {
                 if is_combining_mark(d) {
-                } else if d.is_alphanumeric() {
+                    return;
+                }
+                if d.is_alphanumeric() {
                     word.extend(d.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l }));
                 } else {
                     separator = true;
