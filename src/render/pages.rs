@@ -280,10 +280,10 @@ fn render_job(
         ));
         report
     })?;
-    let html = templates.render(job.template, &context)?;
+    let contents = templates.render(job.template, &context)?;
     Ok(OutputFile {
         path: job.path,
-        contents: html.into_bytes(),
+        contents,
     })
 }
 

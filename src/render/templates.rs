@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::error::Error as _;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 use tera::Tera;
@@ -36,7 +37,14 @@ pub struct Templates {
     overridden: Vec<String>,
     /// Every template's text, for positions in error messages.
     sources: Vec<(String, String)>,
+    /// By template: how many bytes to reserve for its next page. Pages of one template
+    /// are of similar size, so a buffer sized from the last one is rarely grown and
+    /// copied; Tera's own `render` starts every page at 2,000 bytes and doubles.
+    size_hints: HashMap<String, AtomicUsize>,
 }
+
+/// What a template's first page reserves.
+const FIRST_PAGE_BYTES: usize = 16 * 1024;
 
 impl Templates {
     /// Compiles built-in and project templates. `base_path` is the site's URL path
@@ -68,10 +76,15 @@ impl Templates {
             return Err(cycle_diagnostic(&cycle, &overridden, &sources));
         }
         register_functions(&mut tera, base_path, assets);
+        let size_hints = tera
+            .get_template_names()
+            .map(|name| (name.to_owned(), AtomicUsize::new(FIRST_PAGE_BYTES)))
+            .collect();
         Ok(Self {
             tera,
             overridden,
             sources,
+            size_hints,
         })
     }
 
@@ -79,11 +92,22 @@ impl Templates {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    /// Renders a template; a failure names the template, line and column.
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, Report> {
+    /// Renders a template into bytes (UTF-8, as Tera writes only `str`s); a failure
+    /// names the template, line and column.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>, Report> {
+        let hint = self.size_hints.get(name);
+        let mut page =
+            Vec::with_capacity(hint.map_or(FIRST_PAGE_BYTES, |h| h.load(Ordering::Relaxed)));
         self.tera
-            .render(name, context)
-            .map_err(|error| template_diagnostic(&error, &self.overridden, &self.sources))
+            .render_to(name, context, &mut page)
+            .map_err(|error| template_diagnostic(&error, &self.overridden, &self.sources))?;
+        if let Some(hint) = hint {
+            // The last page's size and an eighth: the next page of this template
+            // most likely fits without a copy, and a one-off large page (a long
+            // timeline year) is forgotten at the next one.
+            hint.store(page.len() + page.len() / 8, Ordering::Relaxed);
+        }
+        Ok(page)
     }
 }
 
