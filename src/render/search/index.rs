@@ -272,7 +272,7 @@ impl Collected {
         F: Fn(usize) -> R + Sync,
     {
         let mut part = Self::default();
-        let mut counts: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut words = ChunkWords::default();
         for doc in range {
             let record = record(doc);
             let record = record.borrow();
@@ -283,19 +283,10 @@ impl Collected {
             for (text, weight) in [(record.content.as_str(), 1), (title, TITLE_WEIGHT)] {
                 for_each_word(text, |word| {
                     length = length.saturating_add(weight);
-                    if let Some(count) = counts.get_mut(word) {
-                        *count = count.saturating_add(weight);
-                    } else {
-                        counts.insert(word.into(), weight);
-                    }
+                    words.count(word, weight);
                 });
             }
-            for (word, tf) in counts.drain() {
-                part.postings
-                    .entry(word)
-                    .or_default()
-                    .push(doc << 8 | tf.min(MAX_TF));
-            }
+            words.end_document(doc);
             part.lengths.push(length);
             part.docs.push(
                 serde_json::to_string(&DocEntry {
@@ -313,6 +304,7 @@ impl Collected {
                 }
             }
         }
+        part.postings = words.into_postings();
         part
     }
 
@@ -326,6 +318,55 @@ impl Collected {
         for (key, docs) in part.filters {
             self.filters.entry(key).or_default().extend(docs);
         }
+    }
+}
+
+/// The words of one chunk of documents, each numbered when first seen, so that a
+/// word is allocated once a chunk rather than once a document, and counted in a
+/// document by its number.
+#[derive(Default)]
+struct ChunkWords {
+    numbers: FxHashMap<Box<str>, u32>,
+    /// By word number.
+    postings: Vec<Postings>,
+    /// By word number: its weighted count in the current document (0: not in it).
+    counts: Vec<u32>,
+    /// The numbers of the words in the current document, as first seen.
+    in_document: Vec<u32>,
+}
+
+impl ChunkWords {
+    fn count(&mut self, word: &str, weight: u32) {
+        let number = match self.numbers.get(word) {
+            Some(&number) => number,
+            None => {
+                let number = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
+                self.numbers.insert(word.into(), number);
+                self.postings.push(Postings::new());
+                self.counts.push(0);
+                number
+            }
+        };
+        let count = &mut self.counts[number as usize];
+        if *count == 0 {
+            self.in_document.push(number);
+        }
+        *count = count.saturating_add(weight);
+    }
+
+    /// Adds the current document's postings and starts the next document.
+    fn end_document(&mut self, doc: u32) {
+        for number in self.in_document.drain(..) {
+            let count = std::mem::take(&mut self.counts[number as usize]);
+            self.postings[number as usize].push(doc << 8 | count.min(MAX_TF));
+        }
+    }
+
+    fn into_postings(mut self) -> FxHashMap<Box<str>, Postings> {
+        self.numbers
+            .into_iter()
+            .map(|(word, number)| (word, std::mem::take(&mut self.postings[number as usize])))
+            .collect()
     }
 }
 
