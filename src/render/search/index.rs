@@ -337,15 +337,14 @@ struct ChunkWords {
 
 impl ChunkWords {
     fn count(&mut self, word: &str, weight: u32) {
-        let number = match self.numbers.get(word) {
-            Some(&number) => number,
-            None => {
-                let number = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
-                self.numbers.insert(word.into(), number);
-                self.postings.push(Postings::new());
-                self.counts.push(0);
-                number
-            }
+        let number = if let Some(&number) = self.numbers.get(word) {
+            number
+        } else {
+            let number = u32::try_from(self.postings.len()).unwrap_or(u32::MAX);
+            self.numbers.insert(word.into(), number);
+            self.postings.push(Postings::new());
+            self.counts.push(0);
+            number
         };
         let count = &mut self.counts[number as usize];
         if *count == 0 {
