@@ -55,6 +55,13 @@ impl<'a> MarkdownRenderer<'a> {
     /// Sanitised HTML without the wrapping `<p>` of a one-paragraph text (for inline
     /// places like card summaries).
     pub fn render_inline(&self, markdown: &str) -> String {
+        if is_bare_prose(markdown) {
+            return markdown.to_owned();
+        }
+        self.render_inline_parsed(markdown)
+    }
+
+    fn render_inline_parsed(&self, markdown: &str) -> String {
         let html = self.render(markdown);
         let trimmed = html.trim();
         match trimmed
@@ -68,6 +75,13 @@ impl<'a> MarkdownRenderer<'a> {
 
     /// Plain text of a Markdown text (meta descriptions, feed summaries, search).
     pub fn plain(&self, markdown: &str) -> String {
+        if is_bare_prose(markdown) {
+            return markdown.to_owned();
+        }
+        self.plain_parsed(markdown)
+    }
+
+    fn plain_parsed(&self, markdown: &str) -> String {
         let linked = self.resolve_wiki_links(markdown);
         let mut text = String::with_capacity(linked.len());
         for event in Parser::new(&linked) {
@@ -110,6 +124,27 @@ impl<'a> MarkdownRenderer<'a> {
         out.push_str(&markdown[last..]);
         out
     }
+}
+
+/// Whether Markdown sees nothing but text in `text`, so that its inline HTML and its
+/// plain text are both `text` itself: one line, starting with a letter (no list,
+/// heading, quote, rule or indented code can start there), not ending in a space,
+/// with no character that can begin inline syntax, an escape, an entity or HTML, and
+/// none that the sanitiser would write as an entity. Card summaries are rendered on
+/// every list page an article is on, and most are such a sentence.
+fn is_bare_prose(text: &str) -> bool {
+    let starts_with_letter = text.chars().next().is_some_and(char::is_alphabetic);
+    let ends_in_space = text.chars().next_back().is_some_and(char::is_whitespace);
+    starts_with_letter
+        && !ends_in_space
+        && !text.chars().any(|c| {
+            c.is_control()
+                || matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '~' | '|' | '#'
+                        | '{' | '}' | '\u{a0}'
+                )
+        })
 }
 
 fn markdown_options() -> Options {
@@ -272,6 +307,49 @@ mod tests {
         let mut sanitizer = ammonia::Builder::default();
         sanitizer.link_rel(Some("noopener noreferrer"));
         sanitizer.clean(&unsafe_html).to_string()
+    }
+
+    /// Strings of up to four pieces: letters, spaces, every character the fast path
+    /// refuses, and some that look like syntax without being it.
+    fn bare_prose_samples() -> Vec<String> {
+        let pieces = [
+            "Ab", "é", " ", "  ", "1", "1.", "-", "+", ".", ",", "'", "\"", "(", ")", ":",
+            "http://x.y", "\\", "`", "*", "_", "[", "]", "[[a]]", "<", ">", "&", "&amp;",
+            "!", "~", "~~", "|", "#", "{", "}", "\u{a0}", "\n", "\r", "\t", "\0", "=",
+            "---", "ｶ", "\u{2028}", "\u{3000}", "^", "$",
+        ];
+        let mut samples = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = samples
+                .iter()
+                .flat_map(|s| pieces.iter().map(move |p| format!("{s}{p}")))
+                .collect();
+            samples.extend(longer);
+        }
+        // Starting with a letter, as most summaries do.
+        let lettered: Vec<String> = samples.iter().map(|s| format!("Ab{s}")).collect();
+        samples.extend(lettered);
+        samples
+    }
+
+    #[test]
+    fn bare_prose_renders_as_the_parser_renders_it() {
+        let targets = Targets::default();
+        let renderer = MarkdownRenderer::new("/", &targets);
+        let mut bare = 0;
+        for sample in bare_prose_samples() {
+            if !is_bare_prose(&sample) {
+                continue;
+            }
+            bare += 1;
+            assert_eq!(renderer.render_inline_parsed(&sample), sample, "{sample:?}");
+            assert_eq!(renderer.plain_parsed(&sample), sample, "{sample:?}");
+        }
+        // The fast path is taken for many samples, not only trivial ones.
+        assert!(bare > 10_000, "{bare}");
+        assert!(is_bare_prose("Kaneko's unit, 2022: \"front-line\" duty (Kharkiv)."));
+        assert!(!is_bare_prose("1. Kaneko"));
+        assert!(!is_bare_prose("Kaneko "));
     }
 
     fn written_directly(markdown: &str) -> Option<String> {
