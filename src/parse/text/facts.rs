@@ -320,31 +320,49 @@ fn ascii_word_spans(lower: &str) -> Vec<(u32, u32)> {
     let bytes = lower.as_bytes();
     // About one word in six bytes of prose: one allocation for most lines.
     let mut spans = Vec::with_capacity(bytes.len() / 6 + 1);
-    // The current word: its start, and its last byte.
-    let mut current: Option<(usize, u8)> = None;
-    for (i, &byte) in bytes.iter().enumerate() {
-        if byte.is_ascii_alphanumeric() {
-            current = match current {
-                Some((start, previous))
-                    if previous.is_ascii_digit() != byte.is_ascii_digit() && previous != b'\'' =>
-                {
+    // Runs of one class are skipped in tight loops; the rule's decisions are taken
+    // only where a run ends: a word ends, switches between letters and digits (a
+    // new word), or continues over an apostrophe followed by a letter.
+    let mut i = 0;
+    loop {
+        i += bytes[i..]
+            .iter()
+            .take_while(|b| !b.is_ascii_alphanumeric())
+            .count();
+        let Some(&first) = bytes.get(i) else {
+            break;
+        };
+        let mut start = i;
+        let mut digits = first.is_ascii_digit();
+        i += 1;
+        loop {
+            i += bytes[i..]
+                .iter()
+                .take_while(|b| {
+                    if digits {
+                        b.is_ascii_digit()
+                    } else {
+                        b.is_ascii_alphabetic()
+                    }
+                })
+                .count();
+            match bytes.get(i) {
+                Some(&byte) if byte.is_ascii_alphanumeric() => {
                     spans.push(span(start, i));
-                    Some((i, byte))
+                    start = i;
+                    digits = byte.is_ascii_digit();
+                    i += 1;
                 }
-                Some((start, _)) => Some((start, byte)),
-                None => Some((i, byte)),
-            };
-        } else if byte == b'\''
-            && current.is_some()
-            && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
-        {
-            current = current.map(|(start, _)| (start, byte));
-        } else if let Some((start, _)) = current.take() {
-            spans.push(span(start, i));
+                // The letter after the apostrophe continues the word as a letter,
+                // whatever came before the apostrophe.
+                Some(b'\'') if bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                    digits = false;
+                    i += 2;
+                }
+                _ => break,
+            }
         }
-    }
-    if let Some((start, _)) = current {
-        spans.push(span(start, bytes.len()));
+        spans.push(span(start, i));
     }
     spans
 }
