@@ -141,8 +141,21 @@ fn is_bare_prose(text: &str) -> bool {
             c.is_control()
                 || matches!(
                     c,
-                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!' | '~' | '|' | '#'
-                        | '{' | '}' | '\u{a0}'
+                    '\\' | '`'
+                        | '*'
+                        | '_'
+                        | '['
+                        | ']'
+                        | '<'
+                        | '>'
+                        | '&'
+                        | '!'
+                        | '~'
+                        | '|'
+                        | '#'
+                        | '{'
+                        | '}'
+                        | '\u{a0}'
                 )
         })
 }
@@ -313,10 +326,52 @@ mod tests {
     /// refuses, and some that look like syntax without being it.
     fn bare_prose_samples() -> Vec<String> {
         let pieces = [
-            "Ab", "é", " ", "  ", "1", "1.", "-", "+", ".", ",", "'", "\"", "(", ")", ":",
-            "http://x.y", "\\", "`", "*", "_", "[", "]", "[[a]]", "<", ">", "&", "&amp;",
-            "!", "~", "~~", "|", "#", "{", "}", "\u{a0}", "\n", "\r", "\t", "\0", "=",
-            "---", "ｶ", "\u{2028}", "\u{3000}", "^", "$",
+            "Ab",
+            "é",
+            " ",
+            "  ",
+            "1",
+            "1.",
+            "-",
+            "+",
+            ".",
+            ",",
+            "'",
+            "\"",
+            "(",
+            ")",
+            ":",
+            "http://x.y",
+            "\\",
+            "`",
+            "*",
+            "_",
+            "[",
+            "]",
+            "[[a]]",
+            "<",
+            ">",
+            "&",
+            "&amp;",
+            "!",
+            "~",
+            "~~",
+            "|",
+            "#",
+            "{",
+            "}",
+            "\u{a0}",
+            "\n",
+            "\r",
+            "\t",
+            "\0",
+            "=",
+            "---",
+            "ｶ",
+            "\u{2028}",
+            "\u{3000}",
+            "^",
+            "$",
         ];
         let mut samples = vec![String::new()];
         for _ in 0..3 {
@@ -347,7 +402,9 @@ mod tests {
         }
         // The fast path is taken for many samples, not only trivial ones.
         assert!(bare > 10_000, "{bare}");
-        assert!(is_bare_prose("Kaneko's unit, 2022: \"front-line\" duty (Kharkiv)."));
+        assert!(is_bare_prose(
+            "Kaneko's unit, 2022: \"front-line\" duty (Kharkiv)."
+        ));
         assert!(!is_bare_prose("1. Kaneko"));
         assert!(!is_bare_prose("Kaneko "));
     }

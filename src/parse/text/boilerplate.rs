@@ -594,8 +594,21 @@ mod tests {
             .flat_map(|phrase| phrase.split(' ').chain([*phrase]))
             .collect();
         pieces.extend([
-            " ", " ", " ", ", ", "-", "'", "COOKIES", "Browser", "the", "a", "7", "résumé", "\u{a0}",
-            "cookies2", "xjavascript",
+            " ",
+            " ",
+            " ",
+            ", ",
+            "-",
+            "'",
+            "COOKIES",
+            "Browser",
+            "the",
+            "a",
+            "7",
+            "résumé",
+            "\u{a0}",
+            "cookies2",
+            "xjavascript",
         ]);
         let mut state: u32 = 2_024;
         let mut next = |bound: usize| {
@@ -618,7 +631,10 @@ mod tests {
         }
         assert!(strong_lines > 100, "{strong_lines}");
         for phrase in NEWSLETTER_SMALL_PRINT.iter().chain(BROWSER_NOTICES) {
-            let line = format!("Note: {}, today.", phrase.replace(' ', " - ").to_uppercase());
+            let line = format!(
+                "Note: {}, today.",
+                phrase.replace(' ', " - ").to_uppercase()
+            );
             assert!(strong(&Facts::new(&line)).is_some(), "{line:?}");
         }
     }
