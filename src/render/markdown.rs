@@ -10,6 +10,7 @@
 //! else (raw HTML, code blocks, tables, footnotes, images, links ammonia would change)
 //! still goes through ammonia.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use pulldown_cmark::{html, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -54,11 +55,11 @@ impl<'a> MarkdownRenderer<'a> {
 
     /// Sanitised HTML without the wrapping `<p>` of a one-paragraph text (for inline
     /// places like card summaries).
-    pub fn render_inline(&self, markdown: &str) -> String {
+    pub fn render_inline<'m>(&self, markdown: &'m str) -> Cow<'m, str> {
         if is_bare_prose(markdown) {
-            return markdown.to_owned();
+            return Cow::Borrowed(markdown);
         }
-        self.render_inline_parsed(markdown)
+        Cow::Owned(self.render_inline_parsed(markdown))
     }
 
     fn render_inline_parsed(&self, markdown: &str) -> String {
@@ -135,29 +136,33 @@ impl<'a> MarkdownRenderer<'a> {
 fn is_bare_prose(text: &str) -> bool {
     let starts_with_letter = text.chars().next().is_some_and(char::is_alphabetic);
     let ends_in_space = text.chars().next_back().is_some_and(char::is_whitespace);
-    starts_with_letter
-        && !ends_in_space
-        && !text.chars().any(|c| {
-            c.is_control()
-                || matches!(
-                    c,
-                    '\\' | '`'
-                        | '*'
-                        | '_'
-                        | '['
-                        | ']'
-                        | '<'
-                        | '>'
-                        | '&'
-                        | '!'
-                        | '~'
-                        | '|'
-                        | '#'
-                        | '{'
-                        | '}'
-                        | '\u{a0}'
-                )
-        })
+    starts_with_letter && !ends_in_space && !text.chars().any(is_not_bare_prose)
+}
+
+/// What [`is_bare_prose`] refuses: control characters (line breaks among them),
+/// Markdown's inline syntax, escapes, entities and HTML, and the no-break space, which
+/// the sanitiser writes as `&nbsp;`. A `match` rather than a list searched for each
+/// character: summaries are checked on every list page.
+fn is_not_bare_prose(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '&'
+                | '!'
+                | '~'
+                | '|'
+                | '#'
+                | '{'
+                | '}'
+        )
+        || c == '\u{a0}'
 }
 
 fn markdown_options() -> Options {

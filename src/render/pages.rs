@@ -585,17 +585,17 @@ fn listing_page(views: &Views<'_>, lists: &Lists<'_>, family: &Family, n: usize)
 }
 
 #[derive(Serialize)]
-struct NoteView {
+struct NoteView<'a> {
     number: usize,
     id: String,
     anchor: String,
     kind: &'static str,
     kind_label: &'static str,
-    quote: String,
+    quote: &'a str,
     body_html: String,
-    correct: Option<String>,
-    rating: Option<String>,
-    claimant: Option<super::views::LinkView>,
+    correct: Option<&'a str>,
+    rating: Option<&'a str>,
+    claimant: Option<super::views::LinkView<'a>>,
     fuzzy: bool,
 }
 
@@ -642,10 +642,10 @@ fn article_page(
             anchor: format!("n{}", note.number),
             kind: note.kind.as_str(),
             kind_label: note.kind.label(),
-            quote: text[note.range.clone()].to_owned(),
+            quote: &text[note.range.clone()],
             body_html,
-            correct: note.correct.clone(),
-            rating: note.rating.clone(),
+            correct: note.correct.as_deref(),
+            rating: note.rating.as_deref(),
             claimant: claimant.map(|e| {
                 let r = views.entity_ref(e);
                 super::views::LinkView {

@@ -1,6 +1,8 @@
 //! What templates see: serialisable views of the archive, one shape per thing, as
 //! documented for theme authors in README.md ("Templates").
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::link::{Archive, Article, EntityKind};
@@ -25,39 +27,43 @@ impl DateView {
     }
 }
 
+// Views borrow the archive's strings: a view is made for one page, turned into the
+// page's context (which copies every string) and dropped, so owning copies of its
+// names and titles as well only doubled the copying.
+
 #[derive(Debug, Clone, Serialize)]
-pub struct LinkView {
-    pub name: String,
+pub struct LinkView<'a> {
+    pub name: &'a str,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct SourceRef {
-    pub id: String,
-    pub name: String,
+pub struct SourceRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
     pub url: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct EntityRef {
-    pub name: String,
+pub struct EntityRef<'a> {
+    pub name: &'a str,
     pub url: String,
     pub kind: &'static str,
 }
 
 /// An article in a list.
 #[derive(Debug, Clone, Serialize)]
-pub struct Card {
-    pub id: String,
-    pub slug: String,
+pub struct Card<'a> {
+    pub id: &'a str,
+    pub slug: &'a str,
     pub url: String,
-    pub title: String,
-    pub source: Option<SourceRef>,
+    pub title: &'a str,
+    pub source: Option<SourceRef<'a>>,
     pub published: Option<DateView>,
     pub kind: Option<&'static str>,
-    pub summary_html: String,
-    pub tags: Vec<LinkView>,
-    pub entities: Vec<EntityRef>,
+    pub summary_html: Cow<'a, str>,
+    pub tags: Vec<LinkView<'a>>,
+    pub entities: Vec<EntityRef<'a>>,
     pub note_count: usize,
     pub correction_count: usize,
 }
@@ -77,7 +83,7 @@ impl<'a> Views<'a> {
     }
 }
 
-impl Views<'_> {
+impl<'a> Views<'a> {
     pub fn url(&self, path: &str) -> String {
         self.markdown.url(path)
     }
@@ -86,20 +92,20 @@ impl Views<'_> {
         self.archive.registry.entities[entity].path()
     }
 
-    pub fn entity_ref(&self, entity: usize) -> EntityRef {
+    pub fn entity_ref(&self, entity: usize) -> EntityRef<'a> {
         let e = &self.archive.registry.entities[entity];
         EntityRef {
-            name: e.name.clone(),
+            name: &e.name,
             url: self.url(&self.entity_path(entity)),
             kind: e.kind.key(),
         }
     }
 
-    pub fn source_ref(&self, article: &Article) -> Option<SourceRef> {
+    pub fn source_ref(&self, article: &Article) -> Option<SourceRef<'a>> {
         let source = &self.archive.registry.sources[article.source?];
         Some(SourceRef {
-            id: source.id.clone(),
-            name: source.name.clone(),
+            id: &source.id,
+            name: &source.name,
             url: self.url(&["sources/", source.id.as_str(), "/"].concat()),
         })
     }
@@ -111,9 +117,9 @@ impl Views<'_> {
             .map(|d| DateView::new(*d.get_ref(), meta.published_approximate))
     }
 
-    pub fn tag_link(&self, tag: &str) -> LinkView {
+    pub fn tag_link(&self, tag: &'a str) -> LinkView<'a> {
         LinkView {
-            name: tag.to_owned(),
+            name: tag,
             url: self.url(&["tags/", tag, "/"].concat()),
         }
     }
@@ -122,15 +128,15 @@ impl Views<'_> {
     /// list pages (home, tags, source, timeline); without a card kept for every
     /// article, the render stage's peak at 100,000 articles fell by 150 MB, and a
     /// 10,000-article build took no longer.
-    pub fn card(&self, index: usize) -> Card {
+    pub fn card(&self, index: usize) -> Card<'a> {
         let article = &self.archive.articles[index];
         let meta = &article.annotated.meta;
         let notes = &article.annotated.notes;
         Card {
-            id: article.id().to_owned(),
-            slug: article.slug.clone(),
+            id: article.id(),
+            slug: &article.slug,
             url: self.url(&article.path()),
-            title: article.title.clone(),
+            title: &article.title,
             source: self.source_ref(article),
             published: Self::published(article),
             kind: meta.kind.as_ref().map(|k| k.get_ref().as_str()),
