@@ -610,15 +610,8 @@ mod tests {
             "cookies2",
             "xjavascript",
         ]);
-        let mut state: u32 = 2_024;
-        let mut next = |bound: usize| {
-            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (state >> 16) as usize % bound
-        };
         let mut strong_lines = 0;
-        for _ in 0..20_000 {
-            let count = 1 + next(30);
-            let line: String = (0..count).map(|_| pieces[next(pieces.len())]).collect();
+        for line in crate::test_inputs::walk(&pieces, 2_024, 20_000, 30) {
             let facts = Facts::new(&line);
             let filtered = strong(&facts);
             let asked = if facts.len() > STRONG_MAX_WORDS {

@@ -471,14 +471,7 @@ mod tests {
             "a", "Z", "7", "42", "'", "'s", " ", "  ", "\t", "\n", "\x0B", "\x0C", "\r", "-", "* ",
             "- ", "+ ", ".", ",", "\"", "(", "CNA's", "gallery3", "3D", "x'", "'y", "Share", "ON",
         ];
-        let mut state: u32 = 12_345;
-        let mut next = |bound: usize| {
-            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            (state >> 16) as usize % bound
-        };
-        for _ in 0..5_000 {
-            let count = next(12);
-            let line: String = (0..count).map(|_| pieces[next(pieces.len())]).collect();
+        for line in crate::test_inputs::walk(&pieces, 12_345, 5_000, 11) {
             let facts = Facts::new(&line);
             let expected_lower = collapse_and_straighten(strip_bullet(&line)).to_lowercase();
             assert_eq!(facts.lower, expected_lower, "{line:?}");
@@ -513,15 +506,7 @@ mod tests {
         ];
         // Every string of up to four pieces: spaces at either end, runs, lone and
         // mixed kinds of whitespace, and non-ASCII letters beside them.
-        let mut texts = vec![String::new()];
-        for _ in 0..4 {
-            let longer: Vec<String> = texts
-                .iter()
-                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
-                .collect();
-            texts.extend(longer);
-            texts.dedup();
-        }
+        let texts = crate::test_inputs::concatenations(&pieces, 4);
         assert!(texts.len() > 100_000);
         for text in &texts {
             assert_eq!(
