@@ -20,40 +20,116 @@ const CONTEXT_CHARS: usize = 32;
 
 /// The `NewsArticle` JSON-LD of an article page, with a `ClaimReview` for each claim.
 /// `text` is the article's body text (the page has it at hand, decompressed).
+///
+/// The article is written from typed structs (every page has one); its fields are
+/// declared in the sorted order a `json!` map gave them, so the bytes are the same.
 pub fn news_article_jsonld(views: &Views<'_>, index: usize, text: &str) -> String {
     let archive = views.archive;
     let article = &archive.articles[index];
     let meta = &article.annotated.meta;
     let page_url = archive.config.absolute_url(&article.path());
-    let publisher = article.source.map(|s| {
-        let source = &archive.registry.sources[s];
-        json!({ "@type": "Organization", "name": source.name, "url": source.url })
-    });
-    let mut graph = vec![json!({
-        "@type": "NewsArticle",
-        "@id": format!("{page_url}#article"),
-        "headline": article.title,
-        "url": page_url,
-        "mainEntityOfPage": page_url,
-        "isBasedOn": meta.url,
-        "datePublished": meta.published.as_ref().map(|d| d.get_ref().iso()),
-        "author": meta.authors.iter().map(|a| json!({ "@type": "Person", "name": a })).collect::<Vec<_>>(),
-        "publisher": publisher,
-        "inLanguage": meta.language.clone().unwrap_or_else(|| archive.config.language.clone()),
-        "keywords": meta.tags.iter().map(|t| t.get_ref().clone()).collect::<Vec<_>>(),
-        "description": meta.summary.as_deref().map(|s| views.markdown.plain(s)),
-        "mentions": entity_things(views, article),
-    })];
+    let news_article = NewsArticleLd {
+        id: format!("{page_url}#article"),
+        kind: "NewsArticle",
+        author: meta
+            .authors
+            .iter()
+            .map(|name| Thing {
+                kind: "Person",
+                name,
+                same_as: None,
+                url: None,
+            })
+            .collect(),
+        date_published: meta.published.as_ref().map(|d| d.get_ref().iso()),
+        description: meta.summary.as_deref().map(|s| views.markdown.plain(s)),
+        headline: &article.title,
+        in_language: meta.language.as_deref().unwrap_or(&archive.config.language),
+        is_based_on: meta.url.as_deref(),
+        keywords: meta.tags.iter().map(|t| t.get_ref().as_str()).collect(),
+        main_entity_of_page: &page_url,
+        mentions: entity_things(views, article),
+        publisher: article.source.map(|s| {
+            let source = &archive.registry.sources[s];
+            Publisher {
+                kind: "Organization",
+                name: &source.name,
+                url: source.url.as_deref(),
+            }
+        }),
+        url: &page_url,
+    };
+    let mut graph = vec![GraphItem::Article(Box::new(news_article))];
     for (note, claimant) in article.annotated.notes.iter().zip(&article.claimants) {
         if note.kind == NoteType::Claim {
             let claim = &text[note.range.clone()];
-            graph.push(claim_review(
+            graph.push(GraphItem::Review(claim_review(
                 views, article, note, claim, *claimant, &page_url,
-            ));
+            )));
         }
     }
-    let document = json!({ "@context": "https://schema.org", "@graph": graph });
-    script_safe(&document)
+    script_safe(&SchemaDocument {
+        context: "https://schema.org",
+        graph,
+    })
+}
+
+#[derive(Serialize)]
+struct SchemaDocument<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: Vec<GraphItem<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum GraphItem<'a> {
+    Article(Box<NewsArticleLd<'a>>),
+    Review(Value),
+}
+
+/// Fields in sorted order (see [`news_article_jsonld`]).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticleLd<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    author: Vec<Thing<'a>>,
+    date_published: Option<String>,
+    description: Option<String>,
+    headline: &'a str,
+    in_language: &'a str,
+    is_based_on: Option<&'a str>,
+    keywords: Vec<&'a str>,
+    main_entity_of_page: &'a str,
+    mentions: Vec<Thing<'a>>,
+    publisher: Option<Publisher<'a>>,
+    url: &'a str,
+}
+
+/// A source as publisher; its `url` is `null` when it has none.
+#[derive(Serialize)]
+struct Publisher<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: Option<&'a str>,
+}
+
+/// An author, or an entity the article mentions: `@type`, `name`, then `sameAs` and
+/// `url` where there are some (fields in sorted order).
+#[derive(Serialize)]
+struct Thing<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(rename = "sameAs", skip_serializing_if = "Option::is_none")]
+    same_as: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
 }
 
 fn claim_review(
@@ -89,7 +165,7 @@ fn claim_review(
     })
 }
 
-fn entity_things(views: &Views<'_>, article: &Article) -> Vec<Value> {
+fn entity_things<'a>(views: &Views<'a>, article: &Article) -> Vec<Thing<'a>> {
     let archive = views.archive;
     super::views::mention_counts(article)
         .keys()
@@ -101,18 +177,29 @@ fn entity_things(views: &Views<'_>, article: &Article) -> Vec<Value> {
                 crate::link::EntityKind::Organization => "Organization",
                 crate::link::EntityKind::Event => "Event",
             };
-            let mut thing = json!({ "@type": kind, "name": entity.name, "url": archive.config.absolute_url(&views.entity_path(e)) });
-            if let Some(q) = &entity.wikidata {
-                thing["sameAs"] = json!(format!("https://www.wikidata.org/wiki/{q}"));
+            Thing {
+                kind,
+                name: &entity.name,
+                same_as: entity
+                    .wikidata
+                    .as_ref()
+                    .map(|q| format!("https://www.wikidata.org/wiki/{q}")),
+                url: Some(archive.config.absolute_url(&views.entity_path(e))),
             }
-            thing
         })
         .collect()
 }
 
-/// JSON inside `<script>`: `</` and `<!--` must not appear, so `<` is escaped.
-fn script_safe(value: &Value) -> String {
-    value.to_string().replace('<', "\\u003c")
+/// JSON inside `<script>`: `</` and `<!--` must not appear, so `<` is escaped (JSON
+/// has it only inside strings, where `\u003c` means the same).
+fn script_safe(value: &impl Serialize) -> String {
+    // Serialising these types cannot fail: every map key is a string.
+    let json = serde_json::to_string(value).unwrap_or_default();
+    if json.contains('<') {
+        json.replace('<', "\\u003c")
+    } else {
+        json
+    }
 }
 
 /// The W3C `AnnotationCollection` of an article (`annotations.jsonld`).

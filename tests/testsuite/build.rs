@@ -43,6 +43,16 @@ body = "Body with <script>alert(2)</script> and [link](javascript:alert(3))."
     );
     let home = site.page("");
     assert!(!home.contains("onerror"));
+    // In the JSON-LD script, `<` is written `\u003c`: no `</script>` or `<!--` can
+    // end or hide the script early, and the JSON still reads back as the title.
+    let scripts = texts(&html, "script[type=\"application/ld+json\"]");
+    let json = scripts.first().expect("JSON-LD");
+    assert!(!json.contains('<'), "{json}");
+    let data: serde_json::Value = serde_json::from_str(json).expect("valid JSON");
+    assert_eq!(
+        data["@graph"][0]["headline"],
+        "A headline about <b>bold</b> & \"quotes\""
+    );
 }
 
 #[test]
