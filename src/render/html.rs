@@ -82,17 +82,10 @@ mod tests {
 
     #[test]
     fn escaping_agrees_with_replacing_each_char() {
-        // Every arrangement of the five bytes with plain and multi-byte text around
-        // them, at several lengths.
+        // Every arrangement of up to three of the five bytes and plain and multi-byte
+        // text, then each byte inside and after runs of several lengths.
         let pieces = ["&", "<", ">", "\"", "'", "a", "ü", "日本", " ", "&amp;"];
-        let mut texts: Vec<String> = Vec::new();
-        for a in pieces {
-            for b in pieces {
-                for c in pieces {
-                    texts.push([a, b, c].concat());
-                }
-            }
-        }
+        let mut texts = crate::test_inputs::concatenations(&pieces, 3);
         for n in [15, 16, 17, 31, 32, 33, 63, 64, 65, 200] {
             for (i, special) in ["&", "<", ">", "\"", "'"].iter().enumerate() {
                 let mut text = "x".repeat(n);
