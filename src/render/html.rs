@@ -6,6 +6,25 @@
 /// the text is copied in runs between them rather than character by character.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for_each_escaped_piece(text, |piece| out.push_str(piece));
+    out
+}
+
+/// [`escape`], written to `out`: templates' `{{ }}` blocks write escaped values
+/// straight into the page this way, without a `String` for each.
+pub fn escape_into(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut written = Ok(());
+    for_each_escaped_piece(text, |piece| {
+        if written.is_ok() {
+            written = out.write_all(piece.as_bytes());
+        }
+    });
+    written
+}
+
+/// Hands `text` escaped to `emit`, as runs of it between the characters to escape
+/// and those characters' entities.
+fn for_each_escaped_piece(text: &str, mut emit: impl FnMut(&str)) {
     let mut copied = 0;
     for (at, &byte) in text.as_bytes().iter().enumerate() {
         // One load and test for the common byte, rather than five comparisons.
@@ -20,12 +39,11 @@ pub fn escape(text: &str) -> String {
             _ => "&#39;",
         };
         // `at` is the position of an ASCII byte: always a character boundary.
-        out.push_str(text.get(copied..at).unwrap_or_default());
-        out.push_str(entity);
+        emit(text.get(copied..at).unwrap_or_default());
+        emit(entity);
         copied = at + 1;
     }
-    out.push_str(text.get(copied..).unwrap_or_default());
-    out
+    emit(text.get(copied..).unwrap_or_default());
 }
 
 /// The bytes [`escape`] replaces: `&`, `<`, `>`, `"` and `'`.
@@ -96,7 +114,15 @@ mod tests {
             }
         }
         for text in &texts {
-            assert_eq!(escape(text), escape_byte_by_byte(text), "{text:?}");
+            let expected = escape_byte_by_byte(text);
+            assert_eq!(escape(text), expected, "{text:?}");
+            let mut written = b"before ".to_vec();
+            escape_into(text, &mut written).expect("a Vec takes every write");
+            assert_eq!(
+                written,
+                format!("before {expected}").into_bytes(),
+                "{text:?}"
+            );
         }
     }
 

@@ -64,7 +64,7 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/` (as `&#x2F;`), which HTML does not need and
         // which makes every URL in the output unreadable.
-        tera.set_escape_fn(super::html::escape);
+        tera.set_escape_fns(super::html::escape, super::html::escape_into);
         // Before Tera parses them: a template nested too deep overflows its parser.
         if let Some(report) = nesting_diagnostic(&overridden, &sources) {
             return Err(report);

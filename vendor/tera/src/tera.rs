@@ -22,6 +22,10 @@ const ONE_OFF_TEMPLATE_NAME: &str = "__tera_one_off";
 /// The escape function type definition
 pub type EscapeFn = fn(&str) -> String;
 
+/// An escape function that writes the escaped input to `output` rather than returning it
+/// (see [`Tera::set_escape_fns`]).
+pub type EscapeIntoFn = fn(&str, &mut dyn std::io::Write) -> std::io::Result<()>;
+
 /// Main point of interaction in this library.
 ///
 /// The [`Tera`] struct is the primary interface for working with the Tera template engine. It contains parsed templates, registered filters (which can filter
@@ -76,6 +80,8 @@ pub struct Tera {
     pub autoescape_suffixes: Vec<&'static str>,
     #[doc(hidden)]
     escape_fn: EscapeFn,
+    #[doc(hidden)]
+    escape_into_fn: Option<EscapeIntoFn>,
 }
 
 impl Tera {
@@ -95,6 +101,7 @@ impl Tera {
             testers: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into_fn: None,
         };
 
         tera.load_from_glob()?;
@@ -781,6 +788,12 @@ impl Tera {
         &self.escape_fn
     }
 
+    #[doc(hidden)]
+    #[inline]
+    pub fn get_escape_into_fn(&self) -> Option<EscapeIntoFn> {
+        self.escape_into_fn
+    }
+
     /// Set user-defined function that is used to escape content.
     ///
     /// Often times, arbitrary data needs to be injected into a template without allowing injection
@@ -820,11 +833,23 @@ impl Tera {
     /// ```
     pub fn set_escape_fn(&mut self, function: EscapeFn) {
         self.escape_fn = function;
+        self.escape_into_fn = None;
+    }
+
+    /// Set the escape function as [`Tera::set_escape_fn`] does, with `escape_into`, which
+    /// must escape exactly as `escape` does but write the result to its second argument.
+    ///
+    /// A `{{ }}` block whose value is escaped then writes it straight to the output
+    /// through `escape_into`, without a `String` of its own for each escaped value.
+    pub fn set_escape_fns(&mut self, escape: EscapeFn, escape_into: EscapeIntoFn) {
+        self.escape_fn = escape;
+        self.escape_into_fn = Some(escape_into);
     }
 
     /// Reset escape function to default [`escape_html()`].
     pub fn reset_escape_fn(&mut self) {
         self.escape_fn = escape_html;
+        self.escape_into_fn = None;
     }
 
     /// Re-parse all templates found in the glob given to Tera.
@@ -899,6 +924,7 @@ impl Default for Tera {
             functions: HashMap::new(),
             autoescape_suffixes: vec![".html", ".htm", ".xml"],
             escape_fn: escape_html,
+            escape_into_fn: None,
         };
 
         tera.register_tera_filters();
@@ -1079,6 +1105,42 @@ mod tests {
         context.insert("content", &"Hello\n\'world\"!");
         let result = tera.render("foo", &context).unwrap();
         assert_eq!(result, r#""Hello\n\'world\"!""#);
+    }
+
+    #[test]
+    fn test_set_escape_fns_renders_as_the_escape_fn_alone() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static WRITTEN_INTO: AtomicUsize = AtomicUsize::new(0);
+        let bracket: super::EscapeFn = |input| format!("[{}]", input);
+        let bracket_into: super::EscapeIntoFn = |input, output| {
+            WRITTEN_INTO.fetch_add(1, Ordering::Relaxed);
+            write!(output, "[{}]", input)
+        };
+        let template = "{% macro m(x) %}<{{ x }}>{% endmacro m %}\
+            {{ a }} {{ a | safe }} {{ a | upper }} {{ a ~ \"!\" }} {{ n }} {{ a == \"h\" }} \
+            {{ not a }} {% set b = a %}{{ b }} {{ self::m(x=a) }} \
+            {{ a | replace(from=\"h\", to=a) }} {% for c in list %}{{ c }}{% endfor %} \
+            {% filter upper %}{{ a }}{% endfilter %}";
+        let mut context = Context::new();
+        context.insert("a", &"h<i>");
+        context.insert("n", &3);
+        context.insert("list", &["x", "y"]);
+        let render = |escape_into: Option<super::EscapeIntoFn>| {
+            let mut tera = Tera::default();
+            tera.add_raw_template("t.html", template).unwrap();
+            match escape_into {
+                Some(into) => tera.set_escape_fns(bracket, into),
+                None => tera.set_escape_fn(bracket),
+            }
+            tera.render("t.html", &context).unwrap()
+        };
+        let alone = render(None);
+        assert_eq!(WRITTEN_INTO.load(Ordering::Relaxed), 0);
+        let with_into = render(Some(bracket_into));
+        assert_eq!(with_into, alone);
+        assert_eq!(alone, "[h<i>] h<i> [H<I>] h<i>! 3 false false [h<i>] <[h<i>]> [h<i><i>] [x][y] [H<I>]");
+        // Every escaped `{{ }}` block outside the macro's argument went through it.
+        assert!(WRITTEN_INTO.load(Ordering::Relaxed) >= 8);
     }
 
     #[test]

@@ -337,6 +337,32 @@ impl<'a> Processor<'a> {
     }
 
     fn eval_expression(&mut self, expr: &'a Expr) -> Result<Val<'a>> {
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        if escape {
+            // The escaped `String` becomes the value as it is: `to_value` copied it.
+            let escaped = self.tera.get_escape_fn()(res.as_str().unwrap());
+            return Ok(Cow::Owned(Value::String(escaped)));
+        }
+        Ok(res)
+    }
+
+    /// Writes the value of a `{{ }}` block. An escaped string goes straight to `write`
+    /// through the escape-into function when there is one, rather than into a `String`.
+    fn render_variable(&mut self, expr: &'a Expr, write: &mut impl Write) -> Result<()> {
+        let Some(escape_into) = self.tera.get_escape_into_fn() else {
+            return self.eval_expression(expr)?.render(write).map_err(Error::from);
+        };
+        let (res, escape) = self.eval_expression_unescaped(expr)?;
+        match res.as_str() {
+            Some(text) if escape => escape_into(text, write)?,
+            _ => res.render(write)?,
+        }
+        Ok(())
+    }
+
+    /// The value of `expr` as [`Processor::eval_expression`] computes it, before it is
+    /// escaped, and whether it is to be escaped (then it is a string).
+    fn eval_expression_unescaped(&mut self, expr: &'a Expr) -> Result<(Val<'a>, bool)> {
         let mut needs_escape = false;
 
         let mut res = match expr.val {
@@ -404,7 +430,7 @@ impl<'a> Processor<'a> {
                                 return Err(e);
                             }
                             // A negative undefined ident is !false so truthy
-                            return Ok(Cow::Owned(Value::Bool(true)));
+                            return Ok((Cow::Owned(Value::Bool(true)), false));
                         }
                     }
                 }
@@ -437,16 +463,13 @@ impl<'a> Processor<'a> {
 
         // Lastly, we need to check if the expression is negated, thus turning it into a bool
         if expr.negated {
-            return Ok(Cow::Owned(Value::Bool(!res.is_truthy())));
+            return Ok((Cow::Owned(Value::Bool(!res.is_truthy())), false));
         }
 
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
-        if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
-            // The escaped `String` becomes the value as it is: `to_value` copied it.
-            res = Cow::Owned(Value::String(self.tera.get_escape_fn()(res.as_str().unwrap())));
-        }
-
-        Ok(res)
+        let escape =
+            self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe();
+        Ok((res, escape))
     }
 
     /// Render an expression and never escape its result
@@ -961,7 +984,7 @@ impl<'a> Processor<'a> {
             Node::Comment(_, _) => (),
             // Text is copied as it is, not through the formatting machinery.
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            Node::VariableBlock(_, ref expr) => self.render_variable(expr, write)?,
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
