@@ -197,6 +197,22 @@ fn project_templates_override_built_in_ones_file_by_file() {
 }
 
 #[test]
+fn project_templates_escape_concatenated_article_text() {
+    let site = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file(
+            "templates/index.html",
+            r#"{% for a in articles %}<p class="t">{{ "Title: " ~ a.title }}</p>{% endfor %}"#,
+        )
+        .build();
+    let home = site.page("");
+    assert!(
+        home.contains(r#"<p class="t">Title: A headline about &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;</p>"#),
+        "{home}"
+    );
+}
+
+#[test]
 fn template_errors_name_the_template_line_and_column() {
     // A render error: Tera gives no position; the variable's first use stands in.
     let archive = Archive::new().article("a.txt", ARTICLE).file(

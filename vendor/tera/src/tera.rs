@@ -1138,7 +1138,7 @@ mod tests {
         assert_eq!(WRITTEN_INTO.load(Ordering::Relaxed), 0);
         let with_into = render(Some(bracket_into));
         assert_eq!(with_into, alone);
-        assert_eq!(alone, "[h<i>] h<i> [H<I>] h<i>! 3 false false [h<i>] <[h<i>]> [h<i><i>] [x][y] [H<I>]");
+        assert_eq!(alone, "[h<i>] h<i> [H<I>] [h<i>!] 3 false false [h<i>] <[h<i>]> [h<i><i>] [x][y] [H<I>]");
         // Every escaped `{{ }}` block outside the macro's argument went through it.
         assert!(WRITTEN_INTO.load(Ordering::Relaxed) >= 8);
     }

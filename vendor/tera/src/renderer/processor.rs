@@ -404,7 +404,9 @@ impl<'a> Processor<'a> {
                         _ => unreachable!(),
                     };
                 }
-
+                // A concatenation is escaped as a variable or a string literal is: the
+                // published code left `{{ "By " ~ author }}` unescaped.
+                needs_escape = true;
                 Cow::Owned(Value::String(res))
             }
             ExprVal::Int(val) => Cow::Owned(Value::Number(val.into())),

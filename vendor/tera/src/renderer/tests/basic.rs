@@ -261,6 +261,22 @@ fn filter_args_are_not_escaped() {
 }
 
 #[test]
+fn concatenations_are_escaped_like_variables() {
+    let mut context = Context::new();
+    context.insert("name", &"<b>Ann</b> & co");
+    context.insert("n", &3);
+    let cases = [
+        (r#"{{ "By " ~ name }}"#, "By &lt;b&gt;Ann&lt;&#x2F;b&gt; &amp; co"),
+        (r#"{{ "<" ~ n ~ get_string() }}"#, "&lt;3Hello"),
+        (r#"{{ "By " ~ name | safe }}"#, "By <b>Ann</b> & co"),
+        (r#"{% set by = "By " ~ name %}{{ by | safe }}"#, "By <b>Ann</b> & co"),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(render_template(input, &context).unwrap(), expected, "{}", input);
+    }
+}
+
+#[test]
 fn render_include_tag() {
     let mut tera = Tera::default();
     tera.add_raw_templates(vec![
