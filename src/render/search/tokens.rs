@@ -151,6 +151,23 @@ mod tests {
     }
 
     #[test]
+    fn ascii_runs_cut_words_as_the_rule_does_next_to_any_other_text() {
+        // Every arrangement of up to four pieces: ASCII runs in both cases, separators,
+        // accented and combining letters, Greek sigma and scripts without case.
+        let pieces = ["ab", "C", "9", " ", "-", "é", "\u{301}", "Σ", "日", "'"];
+        let mut texts = crate::test_inputs::concatenations(&pieces, 4);
+        for n in [MAX_WORD_CHARS - 1, MAX_WORD_CHARS, MAX_WORD_CHARS + 1] {
+            for edge in ["", "é", "É", " ", "\u{301}", "X"] {
+                texts.push(format!("{edge}{}{edge} z", "q".repeat(n)));
+                texts.push(format!("y {}{edge}", "Q".repeat(n)));
+            }
+        }
+        for text in &texts {
+            assert_eq!(words(text), words_char_by_char(text), "{text:?}");
+        }
+    }
+
+    #[test]
     fn very_long_runs_are_left_out() {
         let long = "a".repeat(MAX_WORD_CHARS + 1);
         assert_eq!(words(&format!("x {long} y")), ["x", "y"]);
