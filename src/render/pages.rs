@@ -756,7 +756,7 @@ fn article_page(
         },
         OutputFile {
             path: format!("{path}annotations.jsonld"),
-            contents: export::annotation_collection(views, index, text).into_bytes(),
+            contents: export::annotation_collection(views, index, text),
         },
     ];
     (
