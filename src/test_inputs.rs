@@ -2,7 +2,8 @@
 //! shortcuts: every concatenation of a few pieces, or a long fixed walk through them.
 
 /// Every concatenation of at most `most` of `pieces` (repeats allowed, the empty string
-/// included), each once, shortest first.
+/// included), each arrangement once, shortest first. Two arrangements may spell the
+/// same string; it is then tested twice.
 pub(crate) fn concatenations(pieces: &[&str], most: usize) -> Vec<String> {
     let mut all = vec![String::new()];
     let mut longest = vec![String::new()];

@@ -207,7 +207,7 @@ fn script_safe(value: &impl Serialize) -> String {
 /// Written from typed structs rather than `json!` trees: every article has one, with
 /// an annotation per note and mention, and building a map per JSON object was a
 /// tenth of a build's time.
-/// `text` is the article's body text.
+/// `text` is the article's body text; the result is the file's bytes.
 pub fn annotation_collection(views: &Views<'_>, index: usize, text: &str) -> Vec<u8> {
     let archive = views.archive;
     let article = &archive.articles[index];
