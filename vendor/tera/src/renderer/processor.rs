@@ -349,6 +349,14 @@ impl<'a> Processor<'a> {
     /// Writes the value of a `{{ }}` block. An escaped string goes straight to `write`
     /// through the escape-into function when there is one, rather than into a `String`.
     fn render_variable(&mut self, expr: &'a Expr, write: &mut impl Write) -> Result<()> {
+        // A macro call on its own (`{{ m::list(...) }}`) renders straight into the
+        // page: its output is never escaped, so rendering it into a string of its own
+        // first, as any other expression is evaluated, only copies it.
+        if let ExprVal::MacroCall(ref macro_call) = expr.val {
+            if expr.filters.is_empty() && !expr.negated {
+                return self.eval_macro_call(macro_call, write);
+            }
+        }
         let Some(escape_into) = self.tera.get_escape_into_fn() else {
             return self.eval_expression(expr)?.render(write).map_err(Error::from);
         };

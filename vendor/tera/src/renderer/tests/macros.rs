@@ -367,3 +367,36 @@ fn parent_macro_cant_access_child_macro_context() {
     let result = tera.render("parent", &Context::new());
     assert_eq!(result.unwrap(), "ACAB-ACAB".to_string());
 }
+
+// A macro call on its own renders straight into the page (gloss patch); with a filter
+// or `not` it is still evaluated to a string first. Both give the same text, in its
+// place among the text around it and in nested calls.
+#[test]
+fn macro_output_is_the_same_written_straight_or_evaluated() {
+    let mut context = Context::new();
+    context.insert("items", &vec!["<a>", "b&"]);
+    let mut tera = Tera::default();
+    tera.add_raw_templates(vec![
+        (
+            "macros",
+            "{% macro item(x) %}<li>{{ x }}</li>{% endmacro item %}\
+             {% macro list(xs) %}<ul>{% for x in xs %}{{ self::item(x=x) }}{% endfor %}</ul>{% endmacro list %}",
+        ),
+        (
+            "tpl",
+            "{% import \"macros\" as m %}[{{ m::list(xs=items) }}]\
+             [{{ m::list(xs=items) | safe }}]\
+             [{{ m::list(xs=items) | lower }}]\
+             [{{ not m::list(xs=items) }}]",
+        ),
+    ])
+    .unwrap();
+    tera.autoescape_on(vec!["tpl", "macros"]);
+
+    let result = tera.render("tpl", &context).unwrap();
+
+    let list = "<ul><li>&lt;a&gt;</li><li>b&amp;</li></ul>";
+    // `lower` is not a safe filter: its result is escaped again.
+    let lowered = "&lt;ul&gt;&lt;li&gt;&amp;lt;a&amp;gt;&lt;&#x2F;li&gt;&lt;li&gt;b&amp;amp;&lt;&#x2F;li&gt;&lt;&#x2F;ul&gt;";
+    assert_eq!(result, format!("[{list}][{list}][{lowered}][false]"));
+}
