@@ -213,6 +213,34 @@ fn project_templates_escape_concatenated_article_text() {
 }
 
 #[test]
+fn project_templates_escape_article_text_in_macros_that_make_a_value() {
+    // A macro whose output is kept with `set`, or passed to another macro, is
+    // evaluated with escaping off; its own `{{ }}` blocks must still escape.
+    let site = Archive::new()
+        .article("a.txt", ARTICLE)
+        .file(
+            "templates/index.html",
+            concat!(
+                "{% macro t(a) %}<b class=\"t\">{{ a.title }}</b>{% endmacro t %}",
+                "{% macro wrap(inner) %}<p class=\"w\">{{ inner | safe }}</p>{% endmacro wrap %}",
+                "{% for a in articles %}{% set kept = self::t(a=a) %}<p class=\"k\">{{ kept | safe }}</p>",
+                "{{ self::wrap(inner=self::t(a=a)) }}{% endfor %}",
+            ),
+        )
+        .build();
+    let home = site.page("");
+    let title = "A headline about &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quotes&quot;";
+    assert!(
+        home.contains(&format!(r#"<p class="k"><b class="t">{title}</b></p>"#)),
+        "{home}"
+    );
+    assert!(
+        home.contains(&format!(r#"<p class="w"><b class="t">{title}</b></p>"#)),
+        "{home}"
+    );
+}
+
+#[test]
 fn template_errors_name_the_template_line_and_column() {
     // A render error: Tera gives no position; the variable's first use stands in.
     let archive = Archive::new().article("a.txt", ARTICLE).file(

@@ -112,6 +112,9 @@ pub struct Processor<'a> {
     macros: MacroCollection<'a>,
     /// If set, rendering should be escaped
     should_escape: bool,
+    /// `should_escape` as the template to render sets it: what a macro's body is
+    /// rendered with, wherever the macro is called
+    autoescape: bool,
     /// Used when super() is used in a block, to know where we are in our stack of
     /// definitions and for which block
     /// Vec<(block name, tpl_name, level)>
@@ -143,6 +146,7 @@ impl<'a> Processor<'a> {
             call_stack,
             macros: MacroCollection::from_original_template(template, tera),
             should_escape,
+            autoescape: should_escape,
             blocks: Vec::new(),
         }
     }
@@ -583,7 +587,14 @@ impl<'a> Processor<'a> {
             self.tera.get_template(macro_template_name)?,
         );
 
-        self.render_body(&macro_definition.body, write)?;
+        // A macro called to make a value (`{% set x = m::f() %}`, or an argument of
+        // another call) is evaluated with escaping off, so that the value is stored
+        // unescaped; its body is still a template, whose `{{ }}` blocks escape as the
+        // page's do.
+        let should_escape = std::mem::replace(&mut self.should_escape, self.autoescape);
+        let rendered = self.render_body(&macro_definition.body, write);
+        self.should_escape = should_escape;
+        rendered?;
 
         self.call_stack.pop();
 

@@ -400,3 +400,34 @@ fn macro_output_is_the_same_written_straight_or_evaluated() {
     let lowered = "&lt;ul&gt;&lt;li&gt;&amp;lt;a&amp;gt;&lt;&#x2F;li&gt;&lt;li&gt;b&amp;amp;&lt;&#x2F;li&gt;&lt;&#x2F;ul&gt;";
     assert_eq!(result, format!("[{list}][{list}][{lowered}][false]"));
 }
+
+// A macro's body escapes as the page does even where the call makes a value (a `set`,
+// another macro's argument), which the published code evaluated with escaping off
+// (gloss patch).
+#[test]
+fn macro_bodies_escape_where_the_call_makes_a_value() {
+    let mut context = Context::new();
+    context.insert("a", &"<b>");
+    let mut tera = Tera::default();
+    tera.add_raw_templates(vec![
+        (
+            "macros",
+            "{% macro item(x) %}<li>{{ x }}</li>{% endmacro item %}\
+             {% macro wrap(inner) %}<ul>{{ inner | safe }}</ul>{% endmacro wrap %}",
+        ),
+        (
+            "tpl",
+            "{% import \"macros\" as m %}{% set kept = m::item(x=a) %}{{ kept | safe }} \
+             {{ m::wrap(inner=m::item(x=a)) }} {{ m::item(x=a) }} {{ a }}",
+        ),
+    ])
+    .unwrap();
+    tera.autoescape_on(vec!["tpl", "macros"]);
+
+    let result = tera.render("tpl", &context).unwrap();
+
+    assert_eq!(
+        result,
+        "<li>&lt;b&gt;</li> <ul><li>&lt;b&gt;</li></ul> <li>&lt;b&gt;</li> &lt;b&gt;"
+    );
+}
