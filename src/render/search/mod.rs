@@ -106,9 +106,9 @@ impl PackedRecord {
 
 /// Writes the search index, file by file, under [`BUNDLE_DIR`]. Records are made
 /// while indexing and dropped batch by batch, never all held at once.
-pub fn write_search_files<E>(
+pub fn write_search_files<E: Send>(
     archive: &Archive,
-    emit: impl FnMut(OutputFile) -> Result<(), E>,
+    emit: impl Fn(OutputFile) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
     index::write_gathered(gather(archive), index::SHARD_BUDGET, emit)
 }
@@ -119,17 +119,17 @@ pub fn write_search_files<E>(
 /// cut into words, so the words' postings grow as the archive shrinks; the rest of
 /// the archive is freed before the postings are scored and encoded. At 100,000
 /// articles, gathering beside the whole archive made this stage the build's peak.
-pub fn write_search_files_last<E>(
+pub fn write_search_files_last<E: Send>(
     archive: Archive,
-    emit: impl FnMut(OutputFile) -> Result<(), E>,
+    emit: impl Fn(OutputFile) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
     write_freeing_every(archive, FREE_STEP, emit)
 }
 
-fn write_freeing_every<E>(
+fn write_freeing_every<E: Send>(
     mut archive: Archive,
     step: usize,
-    emit: impl FnMut(OutputFile) -> Result<(), E>,
+    emit: impl Fn(OutputFile) -> Result<(), E> + Sync,
 ) -> Result<(), E> {
     let newest = archive.newest_first();
     let count = (newest.len() + archive.registry.entities.len()).min(index::MAX_DOCS);
@@ -187,13 +187,16 @@ fn gather_range(archive: &Archive, newest: &[usize], docs: Range<usize>) -> inde
 
 /// The search index, as files under [`BUNDLE_DIR`].
 pub fn search_files(archive: &Archive) -> Vec<OutputFile> {
-    let mut files = Vec::new();
+    let files = std::sync::Mutex::new(Vec::new());
     let written: Result<(), std::convert::Infallible> = write_search_files(archive, |file| {
-        files.push(file);
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(file);
         Ok(())
     });
     let Ok(()) = written;
-    files
+    index::in_path_order(files)
 }
 
 /// The index of `records`, in that order.
@@ -349,13 +352,13 @@ mod tests {
         assert!(whole.len() > 3);
         // Steps of 2 documents: the seeds' 5 articles and their entities are gathered
         // over several steps, articles freed between them.
-        let mut freed = Vec::new();
+        let freed = std::sync::Mutex::new(Vec::new());
         let written: Result<(), std::convert::Infallible> =
             write_freeing_every(seeds(), 2, |file| {
-                freed.push(file);
+                freed.lock().expect("no panic holds it").push(file);
                 Ok(())
             });
         let Ok(()) = written;
-        assert_eq!(freed, whole);
+        assert_eq!(index::in_path_order(freed), whole);
     }
 }
