@@ -415,7 +415,10 @@ fn list_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             files.push(entry.path());
         }
     }
-    files.sort();
+    // All in `dir`, so comparing their bytes orders them by name as comparing them
+    // as paths does, without splitting each into components (200,000 files took
+    // a tenth of a second that way, before anything else could start).
+    files.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
     Ok(files)
 }
 
@@ -482,6 +485,33 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn files_are_listed_in_the_order_of_their_paths() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let names = [
+            "b.txt",
+            "a.txt",
+            "a-b.txt",
+            "a.b.txt",
+            "a b.txt",
+            "A.txt",
+            "a0.txt",
+            "é.txt",
+            "e.txt",
+            "a.txt.toml",
+            "_x.md",
+            "~y.md",
+        ];
+        for name in names {
+            fs::write(root.path().join(name), name).expect("write");
+        }
+        fs::create_dir(root.path().join("a.dir")).expect("a folder, not listed");
+        let listed = list_files(root.path()).expect("lists");
+        let mut by_path: Vec<PathBuf> = names.iter().map(|n| root.path().join(n)).collect();
+        by_path.sort_by(|a, b| a.as_path().cmp(b.as_path()));
+        assert_eq!(listed, by_path);
     }
 
     #[test]
