@@ -24,7 +24,8 @@
 #                     created just after many were deleted are slow to create
 #                     (BENCHMARKS.md, "The disk"), whichever tool creates them
 #   --seed S          synth seed (default 42)
-#   --no-build        use the gloss and synth binaries already in DIR/bin
+#   --no-build        use the gloss and synth binaries already in DIR/bin (with a
+#                     warning when the code they were built from is not the checkout's)
 #   --timeout S       stop any single timed command after S seconds (default 3600)
 #
 # What is measured (see BENCHMARKS.md): every command runs under /usr/bin/time -v;
@@ -102,6 +103,8 @@ fi
 HUGO_VERSION=$(hugo version)
 
 # ─── Binaries (copied, so a concurrent cargo build cannot swap them mid-run) ──
+# What the binary is built from: its code, the Tera copy, the embedded theme.
+BUILT_FROM="src vendor/tera/src vendor/tera/Cargo.toml templates static build.rs Cargo.toml Cargo.lock"
 if [ "$BUILD" -eq 1 ]; then
   say "building gloss and the synth example (release)"
   (cd "$ROOT" && cargo build --release --quiet --bin gloss --example synth)
@@ -109,13 +112,23 @@ if [ "$BUILD" -eq 1 ]; then
   cp "$ROOT/target/release/examples/synth" "$WORK/bin/synth"
   {
     echo "commit: $(cd "$ROOT" && git rev-parse --short HEAD)"
-    echo "uncommitted changes in src/ at build time:"
-    (cd "$ROOT" && git status --short -- src | sed 's/^/  /')
+    echo "uncommitted changes to what the binary is built from, at build time:"
+    (cd "$ROOT" && git status --short -- $BUILT_FROM | sed 's/^/  /')
   } > "$WORK/bin/gloss.version"
 fi
 GLOSS="$WORK/bin/gloss"
 SYNTH="$WORK/bin/synth"
 [ -x "$GLOSS" ] && [ -x "$SYNTH" ] || { echo "missing $GLOSS or $SYNTH (run without --no-build)" >&2; exit 1; }
+if [ "$BUILD" -eq 0 ]; then
+  # A binary left by an earlier run measures that run's code, not the checkout's.
+  built=$(sed -n 's/^commit: //p' "$WORK/bin/gloss.version" 2>/dev/null)
+  head=$(cd "$ROOT" && git rev-parse --short HEAD)
+  if [ -z "$built" ] || ! (cd "$ROOT" && git diff --quiet "$built" HEAD -- $BUILT_FROM 2>/dev/null); then
+    echo "warning: --no-build: $GLOSS was built from ${built:-an unknown commit}; the code at $head differs" >&2
+  elif [ -n "$(cd "$ROOT" && git status --short -- $BUILT_FROM)" ]; then
+    echo "warning: --no-build: the checkout has changes since $GLOSS was built" >&2
+  fi
+fi
 
 # ─── Machine ─────────────────────────────────────────────────────────────────
 say "machine"
