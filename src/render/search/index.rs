@@ -98,21 +98,22 @@ where
     R: Borrow<Record>,
     F: Fn(usize) -> R + Sync,
 {
+    collect_files(|emit| write_with_budget(count, record, budget, emit))
+}
+
+/// The files `write` hands to the `emit` it is given, in memory, sorted by path:
+/// the index's writers hand them over from several threads, in no fixed order.
+pub fn collect_files(
+    write: impl FnOnce(&(dyn Fn(OutputFile) -> Result<(), Infallible> + Sync)) -> Result<(), Infallible>,
+) -> Vec<OutputFile> {
     let files = Mutex::new(Vec::new());
-    let written: Result<(), Infallible> = write_with_budget(count, record, budget, |file| {
+    let Ok(()) = write(&|file| {
         files
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(file);
         Ok(())
     });
-    let Ok(()) = written;
-    in_path_order(files)
-}
-
-/// The files collected from [`write`], which hands them over in no fixed order,
-/// sorted by path.
-pub fn in_path_order(files: Mutex<Vec<OutputFile>>) -> Vec<OutputFile> {
     let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
     files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
     files

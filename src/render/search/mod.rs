@@ -187,16 +187,7 @@ fn gather_range(archive: &Archive, newest: &[usize], docs: Range<usize>) -> inde
 
 /// The search index, as files under [`BUNDLE_DIR`].
 pub fn search_files(archive: &Archive) -> Vec<OutputFile> {
-    let files = std::sync::Mutex::new(Vec::new());
-    let written: Result<(), std::convert::Infallible> = write_search_files(archive, |file| {
-        files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push(file);
-        Ok(())
-    });
-    let Ok(()) = written;
-    index::in_path_order(files)
+    index::collect_files(|emit| write_search_files(archive, emit))
 }
 
 /// The index of `records`, in that order.
@@ -352,13 +343,7 @@ mod tests {
         assert!(whole.len() > 3);
         // Steps of 2 documents: the seeds' 5 articles and their entities are gathered
         // over several steps, articles freed between them.
-        let freed = std::sync::Mutex::new(Vec::new());
-        let written: Result<(), std::convert::Infallible> =
-            write_freeing_every(seeds(), 2, |file| {
-                freed.lock().expect("no panic holds it").push(file);
-                Ok(())
-            });
-        let Ok(()) = written;
-        assert_eq!(index::in_path_order(freed), whole);
+        let freed = index::collect_files(|emit| write_freeing_every(seeds(), 2, emit));
+        assert_eq!(freed, whole);
     }
 }
