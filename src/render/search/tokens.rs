@@ -27,27 +27,92 @@ pub const MAX_WORD_CHARS: usize = 64;
 /// Calls `each` with every word of `text`, folded as the module docs say. The buffer
 /// passed is reused between calls.
 pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut word = String::with_capacity(32);
     let mut chars = 0_usize;
-    let mut finish = |word: &mut String, chars: &mut usize| {
-        if !word.is_empty() && *chars <= MAX_WORD_CHARS {
-            each(word);
-        }
-        word.clear();
-        *chars = 0;
-    };
-    for c in text.chars() {
-        if c.is_ascii() {
-            // The common case, kept off the decomposition path.
-            if c.is_ascii_alphanumeric() {
-                word.push(c.to_ascii_lowercase());
-                chars += 1;
-            } else {
-                finish(&mut word, &mut chars);
+    let mut at = 0;
+    while at < bytes.len() {
+        if word.is_empty() {
+            // Most words are runs of ASCII letters and digits: such a run is read off
+            // the bytes, and when an ASCII byte (or the end) follows it, it is a whole
+            // word, handed over from the text itself unless it has capitals. The
+            // search stage cuts every article's text; this was half its time.
+            let mut end = at;
+            let mut capitals = false;
+            while let Some(&byte) = bytes.get(end) {
+                match ASCII_CLASS[usize::from(byte)] {
+                    LOWER_OR_DIGIT => {}
+                    UPPER => capitals = true,
+                    _ => break,
+                }
+                end += 1;
             }
-            continue;
+            let run = end - at;
+            let piece = text.get(at..end).unwrap_or_default();
+            if bytes.get(end).is_none_or(u8::is_ascii) {
+                if run > 0 && run <= MAX_WORD_CHARS {
+                    if capitals {
+                        word.push_str(piece);
+                        word.make_ascii_lowercase();
+                        each(&word);
+                        word.clear();
+                    } else {
+                        each(piece);
+                    }
+                }
+                // The ASCII byte after the run separates words.
+                at = end + 1;
+                continue;
+            }
+            // A letter beyond ASCII goes on with the word: the run starts it.
+            word.push_str(piece);
+            word.make_ascii_lowercase();
+            chars = run;
+            at = end;
         }
-        let mut separator = false;
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        at += c.len_utf8();
+        fold_char(c, &mut word, &mut chars, &mut each);
+    }
+    if !word.is_empty() && chars <= MAX_WORD_CHARS {
+        each(&word);
+    }
+}
+
+const OTHER: u8 = 0;
+const LOWER_OR_DIGIT: u8 = 1;
+const UPPER: u8 = 2;
+
+/// Each byte's part in an ASCII word: a lower-case letter or digit, a capital, or
+/// anything else (a separator, or a byte of a character beyond ASCII).
+static ASCII_CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut byte: u8 = 0;
+    while byte < 128 {
+        if byte.is_ascii_lowercase() || byte.is_ascii_digit() {
+            class[byte as usize] = LOWER_OR_DIGIT;
+        } else if byte.is_ascii_uppercase() {
+            class[byte as usize] = UPPER;
+        }
+        byte += 1;
+    }
+    class
+};
+
+/// Adds `c`, folded, to `word`, or ends `word` (handing it to `each` unless it is
+/// too long) when `c` separates words.
+fn fold_char(c: char, word: &mut String, chars: &mut usize, each: &mut impl FnMut(&str)) {
+    let mut separator = false;
+    if c.is_ascii() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c.to_ascii_lowercase());
+            *chars += 1;
+        } else {
+            separator = true;
+        }
+    } else {
         decompose_canonical(c, |d| {
             if is_combining_mark(d) {
                 return;
@@ -55,17 +120,20 @@ pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
             if d.is_alphanumeric() {
                 for lower in d.to_lowercase() {
                     word.push(if lower == 'ς' { 'σ' } else { lower });
-                    chars += 1;
+                    *chars += 1;
                 }
             } else {
                 separator = true;
             }
         });
-        if separator {
-            finish(&mut word, &mut chars);
-        }
     }
-    finish(&mut word, &mut chars);
+    if separator {
+        if !word.is_empty() && *chars <= MAX_WORD_CHARS {
+            each(word);
+        }
+        word.clear();
+        *chars = 0;
+    }
 }
 
 /// The words of `text`, in order (for tests and small inputs).
