@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use crate::annotate::{Note, NoteKind, NoteType};
 use crate::link::Article;
 
+use super::json::{self, Object};
 use super::views::Views;
 
 /// How many characters of context the export's TextQuoteSelector carries either side.
@@ -296,55 +297,92 @@ pub fn annotation_collection(views: &Views<'_>, index: usize, text: &str) -> Vec
     // Sized for what each annotation usually takes (about 600 bytes), rather than
     // doubled and copied from 128 bytes up to an article's 15 KB.
     let mut json = Vec::with_capacity(1024 + total * 640);
-    match serde_json::to_writer(&mut json, &collection) {
-        Ok(()) => json,
-        Err(_) => Vec::new(),
-    }
+    collection.write(&mut json);
+    json
 }
 
-/// The W3C model's objects, as `annotations.jsonld` writes them.
-#[derive(Serialize)]
+/// The W3C model's objects, as `annotations.jsonld` writes them (with [`json`], in
+/// the order of their fields here).
 struct Collection<'a> {
-    #[serde(rename = "@context")]
     context: &'static str,
     id: &'a str,
-    #[serde(rename = "type")]
     kind: &'static str,
     label: &'a str,
     total: usize,
     first: AnnotationPage<'a>,
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
+impl Collection<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        object
+            .str("@context", self.context)
+            .str("id", self.id)
+            .str("type", self.kind)
+            .str("label", self.label)
+            .num("total", self.total)
+            .object("first", |first| self.first.fill(first));
+        object.close();
+    }
+}
+
 struct AnnotationPage<'a> {
     id: String,
-    #[serde(rename = "type")]
     kind: &'static str,
     part_of: PartOf<'a>,
     start_index: usize,
     items: Vec<Annotation<'a>>,
 }
 
-#[derive(Serialize)]
+impl AnnotationPage<'_> {
+    fn fill(&self, object: &mut Object<'_>) {
+        let part_of = &self.part_of;
+        object
+            .str("id", &self.id)
+            .str("type", self.kind)
+            .object("partOf", |object| {
+                object
+                    .str("id", part_of.id)
+                    .str("label", part_of.label)
+                    .num("total", part_of.total);
+            })
+            .num("startIndex", self.start_index)
+            .value("items", |out| {
+                json::array(out, &self.items, |out, item| item.write(out));
+            });
+    }
+}
+
 struct PartOf<'a> {
     id: &'a str,
     label: &'a str,
     total: usize,
 }
 
-#[derive(Serialize)]
 struct Annotation<'a> {
     id: String,
-    #[serde(rename = "type")]
     kind: &'static str,
     motivation: &'static str,
     body: Bodies<'a>,
     target: Target<'a>,
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
+impl Annotation<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        object
+            .str("id", &self.id)
+            .str("type", self.kind)
+            .str("motivation", self.motivation)
+            .value("body", |out| match &self.body {
+                Bodies::One(body) => body.write(out),
+                Bodies::Many(bodies) => json::array(out, bodies, |out, body| body.write(out)),
+            })
+            .value("target", |out| self.target.write(out));
+        object.close();
+    }
+}
+
 enum Bodies<'a> {
     One(Body<'a>),
     Many(Vec<Body<'a>>),
@@ -352,15 +390,10 @@ enum Bodies<'a> {
 
 /// A body: a textual body, or another resource with the role it plays. The model
 /// allows `purpose` only on these two, not on a bare IRI.
-#[derive(Serialize)]
 struct Body<'a> {
-    #[serde(rename = "type")]
     kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     value: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<&'static str>,
     purpose: &'static str,
 }
@@ -385,10 +418,19 @@ impl<'a> Body<'a> {
             purpose,
         }
     }
+
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        object
+            .str("type", self.kind)
+            .opt_str("source", self.source.as_deref())
+            .opt_str("value", self.value)
+            .opt_str("format", self.format)
+            .str("purpose", self.purpose);
+        object.close();
+    }
 }
 
-#[derive(Serialize)]
-#[serde(untagged)]
 enum Target<'a> {
     /// The whole text (see-also links and tags).
     Whole(&'a str),
@@ -399,21 +441,62 @@ enum Target<'a> {
     },
 }
 
-#[derive(Serialize)]
+impl Target<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        match self {
+            Target::Whole(source) => json::string(out, source),
+            Target::Passage {
+                source,
+                selector: (quote, position),
+            } => {
+                let mut object = Object::open(out);
+                object.str("source", source).value("selector", |out| {
+                    out.push(b'[');
+                    quote.write(out);
+                    out.push(b',');
+                    position.write(out);
+                    out.push(b']');
+                });
+                object.close();
+            }
+        }
+    }
+}
+
 struct QuoteSelector<'a> {
-    #[serde(rename = "type")]
     kind: &'static str,
     exact: &'a str,
     prefix: &'a str,
     suffix: &'a str,
 }
 
-#[derive(Serialize)]
+impl QuoteSelector<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        object
+            .str("type", self.kind)
+            .str("exact", self.exact)
+            .str("prefix", self.prefix)
+            .str("suffix", self.suffix);
+        object.close();
+    }
+}
+
 struct PositionSelector {
-    #[serde(rename = "type")]
     kind: &'static str,
     start: usize,
     end: usize,
+}
+
+impl PositionSelector {
+    fn write(&self, out: &mut Vec<u8>) {
+        let mut object = Object::open(out);
+        object
+            .str("type", self.kind)
+            .num("start", self.start)
+            .num("end", self.end);
+        object.close();
+    }
 }
 
 /// Why each kind of note was made, in the W3C vocabulary.

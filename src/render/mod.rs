@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod graph;
 pub mod highlight;
 pub mod html;
+pub mod json;
 pub mod markdown;
 pub mod pages;
 pub mod plan;
