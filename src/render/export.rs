@@ -314,15 +314,15 @@ struct Collection<'a> {
 
 impl Collection<'_> {
     fn write(&self, out: &mut Vec<u8>) {
-        let mut object = Object::open(out);
-        object
-            .str("@context", self.context)
-            .str("id", self.id)
-            .str("type", self.kind)
-            .str("label", self.label)
-            .num("total", self.total)
-            .object("first", |first| self.first.fill(first));
-        object.close();
+        json::object(out, |object| {
+            object
+                .str("@context", self.context)
+                .str("id", self.id)
+                .str("type", self.kind)
+                .str("label", self.label)
+                .num("total", self.total)
+                .object("first", |first| self.first.fill(first));
+        });
     }
 }
 
@@ -369,17 +369,17 @@ struct Annotation<'a> {
 
 impl Annotation<'_> {
     fn write(&self, out: &mut Vec<u8>) {
-        let mut object = Object::open(out);
-        object
-            .str("id", &self.id)
-            .str("type", self.kind)
-            .str("motivation", self.motivation)
-            .value("body", |out| match &self.body {
-                Bodies::One(body) => body.write(out),
-                Bodies::Many(bodies) => json::array(out, bodies, |out, body| body.write(out)),
-            })
-            .value("target", |out| self.target.write(out));
-        object.close();
+        json::object(out, |object| {
+            object
+                .str("id", &self.id)
+                .str("type", self.kind)
+                .str("motivation", self.motivation)
+                .value("body", |out| match &self.body {
+                    Bodies::One(body) => body.write(out),
+                    Bodies::Many(bodies) => json::array(out, bodies, |out, body| body.write(out)),
+                })
+                .value("target", |out| self.target.write(out));
+        });
     }
 }
 
@@ -420,14 +420,14 @@ impl<'a> Body<'a> {
     }
 
     fn write(&self, out: &mut Vec<u8>) {
-        let mut object = Object::open(out);
-        object
-            .str("type", self.kind)
-            .opt_str("source", self.source.as_deref())
-            .opt_str("value", self.value)
-            .opt_str("format", self.format)
-            .str("purpose", self.purpose);
-        object.close();
+        json::object(out, |object| {
+            object
+                .str("type", self.kind)
+                .opt_str("source", self.source.as_deref())
+                .opt_str("value", self.value)
+                .opt_str("format", self.format)
+                .str("purpose", self.purpose);
+        });
     }
 }
 
@@ -448,8 +448,7 @@ impl Target<'_> {
             Target::Passage {
                 source,
                 selector: (quote, position),
-            } => {
-                let mut object = Object::open(out);
+            } => json::object(out, |object| {
                 object.str("source", source).value("selector", |out| {
                     out.push(b'[');
                     quote.write(out);
@@ -457,8 +456,7 @@ impl Target<'_> {
                     position.write(out);
                     out.push(b']');
                 });
-                object.close();
-            }
+            }),
         }
     }
 }
@@ -472,13 +470,13 @@ struct QuoteSelector<'a> {
 
 impl QuoteSelector<'_> {
     fn write(&self, out: &mut Vec<u8>) {
-        let mut object = Object::open(out);
-        object
-            .str("type", self.kind)
-            .str("exact", self.exact)
-            .str("prefix", self.prefix)
-            .str("suffix", self.suffix);
-        object.close();
+        json::object(out, |object| {
+            object
+                .str("type", self.kind)
+                .str("exact", self.exact)
+                .str("prefix", self.prefix)
+                .str("suffix", self.suffix);
+        });
     }
 }
 
@@ -490,12 +488,12 @@ struct PositionSelector {
 
 impl PositionSelector {
     fn write(&self, out: &mut Vec<u8>) {
-        let mut object = Object::open(out);
-        object
-            .str("type", self.kind)
-            .num("start", self.start)
-            .num("end", self.end);
-        object.close();
+        json::object(out, |object| {
+            object
+                .str("type", self.kind)
+                .num("start", self.start)
+                .num("end", self.end);
+        });
     }
 }
 

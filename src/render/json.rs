@@ -68,12 +68,15 @@ impl<'o> Object<'o> {
 
     /// An object, whose keys `fill` writes.
     pub fn object(&mut self, key: &'static str, fill: impl FnOnce(&mut Object<'_>)) -> &mut Self {
-        self.value(key, |out| {
-            let mut inner = Object::open(out);
-            fill(&mut inner);
-            inner.close();
-        })
+        self.value(key, |out| object(out, fill))
     }
+}
+
+/// Writes an object whose keys `fill` writes.
+pub fn object(out: &mut Vec<u8>, fill: impl FnOnce(&mut Object<'_>)) {
+    let mut object = Object::open(out);
+    fill(&mut object);
+    object.close();
 }
 
 /// Writes `items` as an array, each by `write`.
