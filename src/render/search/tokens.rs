@@ -36,7 +36,8 @@ pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
             // Most words are runs of ASCII letters and digits: such a run is read off
             // the bytes, and when an ASCII byte (or the end) follows it, it is a whole
             // word, handed over from the text itself unless it has capitals. The
-            // search stage cuts every article's text; this was half its time.
+            // search stage cuts every article's text, and cutting it char by char was a
+            // third of the stage's instructions.
             let mut end = at;
             let mut capitals = false;
             while let Some(&byte) = bytes.get(end) {
