@@ -64,6 +64,7 @@ pub fn render_pages_reusing(
         let stale: Vec<(Unit, UnitPrint)> = pages
             .units()
             .into_par_iter()
+            .with_max_len(UNITS_PER_TASK)
             .filter_map(|unit| {
                 let print = UnitPrint {
                     scope,
@@ -99,6 +100,14 @@ pub fn with_pages<R>(
     f(&pages)
 }
 
+/// The most units one parallel task renders in a row. Left to itself, rayon cuts a
+/// list into as many pieces as there are threads and cuts further only when a thread
+/// runs out of work and steals; the piece a thread is in the middle of can no longer
+/// be split. At 100,000 articles a build's rendering ended 0.2-0.65 s after one of
+/// the two threads had finished, the other alone with the rest of its piece (hundreds
+/// of entity pages). Pieces of 16 units leave at most 16 short pages to the last thread.
+const UNITS_PER_TASK: usize = 16;
+
 /// Renders pages: every [`Unit`] of the site, or some of them (an incremental rebuild).
 pub struct Pages<'a> {
     pub(super) views: Views<'a>,
@@ -114,6 +123,7 @@ impl Pages<'_> {
     pub fn render(&self, units: &[Unit], sink: &dyn Sink) -> Result<(), Report> {
         let failures = units
             .par_iter()
+            .with_max_len(UNITS_PER_TASK)
             .map(|unit| self.put_unit(unit, sink).1)
             .reduce(Report::default, merged);
         failed_if_any(failures)
@@ -124,6 +134,7 @@ impl Pages<'_> {
     fn render_recording(&self, units: &[(Unit, UnitPrint)], sink: &dyn Sink) -> Result<(), Report> {
         let failures = units
             .par_iter()
+            .with_max_len(UNITS_PER_TASK)
             .map(|(unit, print)| {
                 let (paths, failures) = self.put_unit(unit, sink);
                 if failures.diagnostics.is_empty() {
@@ -145,6 +156,7 @@ impl Pages<'_> {
     ) -> Result<Vec<(Unit, Vec<String>)>, Report> {
         let results: Vec<(Unit, Vec<String>, Report)> = units
             .par_iter()
+            .with_max_len(UNITS_PER_TASK)
             .map(|unit| {
                 let (paths, failures) = self.put_unit(unit, sink);
                 (unit.clone(), paths, failures)
