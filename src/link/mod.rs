@@ -115,16 +115,30 @@ impl Article {
         format!("articles/{}/", self.slug)
     }
 
-    /// Frees what only the article's own files, the entity pages and its search record
-    /// read: its document, notes and mentions. A build's last stage does this as it
-    /// goes; the article keeps its id, slug, title and metadata.
-    pub fn forget_body(&mut self) {
-        self.annotated.document = Document::default();
-        self.annotated.notes = Vec::new();
-        self.annotated.mentions = Vec::new();
-        self.mentions = Vec::new();
-        self.claimants = Vec::new();
+    /// Takes out what only the article's own files, the entity pages and its search
+    /// record read: its document, notes and mentions. A build's last stage does this
+    /// as it goes; the article keeps its id, slug, title and metadata. The caller
+    /// frees the body where it costs least (the search stage, on the core that is not
+    /// cutting words).
+    pub fn take_body(&mut self) -> ArticleBody {
+        ArticleBody {
+            document: std::mem::take(&mut self.annotated.document),
+            notes: std::mem::take(&mut self.annotated.notes),
+            explicit_mentions: std::mem::take(&mut self.annotated.mentions),
+            mentions: std::mem::take(&mut self.mentions),
+            claimants: std::mem::take(&mut self.claimants),
+        }
     }
+}
+
+/// What [`Article::take_body`] takes out of an article, held only to be dropped.
+#[derive(Debug)]
+pub struct ArticleBody {
+    pub document: Document,
+    pub notes: Vec<crate::annotate::Note>,
+    pub explicit_mentions: Vec<crate::annotate::ExplicitMention>,
+    pub mentions: Vec<Mention>,
+    pub claimants: Vec<Option<usize>>,
 }
 
 /// The whole linked archive: what rendering needs.

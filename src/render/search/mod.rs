@@ -41,9 +41,10 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::link::Archive;
+use crate::link::{Archive, ArticleBody};
 
 use super::markdown::MarkdownRenderer;
 use super::views::{mention_counts, Views};
@@ -134,26 +135,39 @@ fn write_freeing_every<E: Send>(
     let newest = archive.newest_first();
     let count = (newest.len() + archive.registry.entities.len()).min(index::MAX_DOCS);
     let mut collected = index::Collected::default();
-    // Each step's part is appended while the next step is gathered: appending is one
-    // thread's work, and done between the steps it left the other core idle.
+    // Each step's part is appended, and the bodies of its articles freed, while the
+    // next step is gathered: both are one thread's work, and done between the steps
+    // they left the other core idle (freeing 1,024 bodies took 1.2 ms a step).
     let mut pending = index::Collected::default();
+    let mut bodies: Vec<ArticleBody> = Vec::new();
     let mut next = 0;
     while next < count {
         let docs = next..(next + step.max(1)).min(count);
         let (gathered, ()) = rayon::join(
             || gather_range(&archive, &newest, docs.clone()),
-            || collected.append(std::mem::take(&mut pending)),
+            || {
+                collected.append(std::mem::take(&mut pending));
+                bodies.clear();
+            },
         );
         pending = gathered;
-        for &article in newest
+        let gathered_articles = newest
             .get(docs.start.min(newest.len())..docs.end.min(newest.len()))
-            .unwrap_or(&[])
-        {
-            archive.articles[article].forget_body();
-        }
+            .unwrap_or(&[]);
+        bodies.extend(
+            gathered_articles
+                .iter()
+                .map(|&article| archive.articles[article].take_body()),
+        );
         next = docs.end;
     }
     collected.append(pending);
+    drop(bodies);
+    // What is left of the articles is freed in parallel: one thread took 0.13-0.19 s
+    // at 100,000 articles.
+    std::mem::take(&mut archive.articles)
+        .into_par_iter()
+        .for_each(drop);
     drop(archive);
     index::write_gathered(collected, index::SHARD_BUDGET, emit)
 }
