@@ -180,6 +180,7 @@ fn assemble_for(
     // Each article boxed as soon as it is made: the list of results, then of
     // articles, then linking's move into `Article`s each hold a pointer to an article
     // rather than the article (616 bytes, 62 MB at 100,000 articles).
+    //
     // The mention automaton is built beside the parsing, which keeps both cores busy
     // anyway: built after it, on one thread, it took 70 ms at 100,000 articles while
     // the other core waited.
