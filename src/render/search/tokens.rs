@@ -51,15 +51,13 @@ pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
             let run = end - at;
             let piece = text.get(at..end).unwrap_or_default();
             if bytes.get(end).is_none_or(u8::is_ascii) {
-                if run > 0 && run <= MAX_WORD_CHARS {
-                    if capitals {
-                        word.push_str(piece);
-                        word.make_ascii_lowercase();
-                        each(&word);
-                        word.clear();
-                    } else {
-                        each(piece);
-                    }
+                if capitals {
+                    word.push_str(piece);
+                    word.make_ascii_lowercase();
+                    hand_over(&word, run, &mut each);
+                    word.clear();
+                } else {
+                    hand_over(piece, run, &mut each);
                 }
                 // The ASCII byte after the run separates words.
                 at = end + 1;
@@ -77,8 +75,14 @@ pub fn for_each_word(text: &str, mut each: impl FnMut(&str)) {
         at += c.len_utf8();
         fold_char(c, &mut word, &mut chars, &mut each);
     }
+    hand_over(&word, chars, &mut each);
+}
+
+/// Hands `word` (`chars` characters long) to `each`, unless it is empty or longer
+/// than a word may be.
+fn hand_over(word: &str, chars: usize, each: &mut impl FnMut(&str)) {
     if !word.is_empty() && chars <= MAX_WORD_CHARS {
-        each(&word);
+        each(word);
     }
 }
 
@@ -129,9 +133,7 @@ fn fold_char(c: char, word: &mut String, chars: &mut usize, each: &mut impl FnMu
         });
     }
     if separator {
-        if !word.is_empty() && *chars <= MAX_WORD_CHARS {
-            each(word);
-        }
+        hand_over(word, *chars, each);
         word.clear();
         *chars = 0;
     }
