@@ -9,7 +9,9 @@
 //! once, beside the page builders it describes.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
+
+use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::annotate::{NoteKind, NoteType};
 use crate::link::related::distinct_entities;
@@ -18,6 +20,12 @@ use crate::load::Project;
 
 use super::feeds::Feed;
 use super::pages::{page_count, Pages};
+
+/// The hasher of keys and fingerprints: XXH3 rather than the standard library's
+/// SipHash, as every article's packed body and every unit's list of prints goes
+/// through it on each build. Both give the same value in every run, which the
+/// manifest needs.
+type PrintHasher = Xxh3Default;
 
 /// A list page family: its pages share one list of articles.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,7 +65,7 @@ impl Unit {
     /// A key for the unit, the same in every build of the same gloss (the manifest
     /// keeps it to find the unit's files again, see [`super::UnitPrint`]).
     pub fn key(&self) -> u64 {
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = PrintHasher::new();
         self.hash(&mut hasher);
         hasher.finish()
     }
@@ -81,7 +89,7 @@ pub fn scope(project: &Project, archive: &Archive) -> Option<u64> {
     {
         return None;
     }
-    let mut hasher = DefaultHasher::new();
+    let mut hasher = PrintHasher::new();
     archive.config.hash(&mut hasher);
     for registry in [&project.entities, &project.sources] {
         registry
@@ -272,8 +280,8 @@ impl ArticlePrints {
         let article = &archive.articles[a];
         let annotated = &article.annotated;
         let meta = &annotated.meta;
-        let finish = |parts: &dyn Fn(&mut DefaultHasher)| {
-            let mut hasher = DefaultHasher::new();
+        let finish = |parts: &dyn Fn(&mut PrintHasher)| {
+            let mut hasher = PrintHasher::new();
             parts(&mut hasher);
             hasher.finish()
         };
@@ -321,7 +329,7 @@ impl ArticlePrints {
 
 /// What the `[[id]]` links of a Markdown text resolve to (their text is the target's
 /// title, so a renamed article changes every page that links to it).
-fn hash_links(markdown: &str, targets: &Targets, hasher: &mut DefaultHasher) {
+fn hash_links(markdown: &str, targets: &Targets, hasher: &mut PrintHasher) {
     for (id, _) in wiki_links(markdown) {
         id.hash(hasher);
         targets
@@ -381,11 +389,11 @@ impl Pages<'_> {
     pub fn fingerprint(&self, unit: &Unit, prints: &ArticlePrints) -> u64 {
         let archive = self.views.archive;
         let lists = &self.lists;
-        let mut hasher = DefaultHasher::new();
+        let mut hasher = PrintHasher::new();
         unit.hash(&mut hasher);
         // Each article of `list` with the print that covers what the unit shows of it.
         let articles =
-            |list: &mut dyn Iterator<Item = usize>, print: &[u64], hasher: &mut DefaultHasher| {
+            |list: &mut dyn Iterator<Item = usize>, print: &[u64], hasher: &mut PrintHasher| {
                 for a in list {
                     (a, print[a]).hash(hasher);
                 }
