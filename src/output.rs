@@ -223,6 +223,9 @@ fn update_in_place<T>(
 /// What the temporary folder of a rebuild is called, inside the site.
 const STAGING_PREFIX: &str = ".gloss-staging-";
 
+/// The file name of a page: each page is the `index.html` of a folder of its own.
+const PAGE_FILE: &str = "index.html";
+
 fn write_marker(dir: &Path) -> io::Result<()> {
     fs::write(
         dir.join(MARKER),
@@ -370,7 +373,15 @@ impl StagingSink {
         let path = self.staging.join(&file.path);
         // Folders are made when a file first finds its own missing, rather than
         // asked for before every file or remembered in a set (a path for every folder
-        // of the site, held until the end of the build).
+        // of the site, held until the end of the build). A page (`…/index.html`) is
+        // the first file of a folder of its own, new in the staging folder: that
+        // folder is made first, which spares a failed open per page.
+        if path.ends_with(PAGE_FILE) {
+            if let Some(folder) = path.parent() {
+                // Already there, or its parent missing: the open below finds out.
+                let _ = fs::create_dir(folder);
+            }
+        }
         let created = match File::create(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => path
                 .parent()
