@@ -15,7 +15,7 @@ use crate::link::{Archive, Article, Mention};
 use crate::parse::{Align, Block, BlockKind, BodyParts, InlineKind};
 
 use super::highlight::Highlighter;
-use super::html::escape;
+use super::html::{escape, push_escaped};
 use super::markdown::MarkdownRenderer;
 
 /// A span of the body to be wrapped in an element.
@@ -538,11 +538,11 @@ impl<'a> BodyWriter<'a> {
     fn text(&mut self, text: &str) {
         let mut lines = text.split('\n');
         if let Some(first) = lines.next() {
-            self.out.push_str(&escape(first));
+            push_escaped(&mut self.out, first);
         }
         for line in lines {
             self.out.push_str("<br>");
-            self.out.push_str(&escape(line));
+            push_escaped(&mut self.out, line);
         }
     }
 

@@ -6,8 +6,14 @@
 /// the text is copied in runs between them rather than character by character.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for_each_escaped_piece(text, |piece| out.push_str(piece));
+    push_escaped(&mut out, text);
     out
+}
+
+/// [`escape`], appended to `out`: the article body's text goes straight into the
+/// page this way, without a `String` for each run of it.
+pub fn push_escaped(out: &mut String, text: &str) {
+    for_each_escaped_piece(text, |piece| out.push_str(piece));
 }
 
 /// [`escape`], written to `out`: templates' `{{ }}` blocks write escaped values
@@ -116,6 +122,9 @@ mod tests {
         for text in &texts {
             let expected = escape_byte_by_byte(text);
             assert_eq!(escape(text), expected, "{text:?}");
+            let mut pushed = String::from("before ");
+            push_escaped(&mut pushed, text);
+            assert_eq!(pushed, format!("before {expected}"), "{text:?}");
             let mut written = b"before ".to_vec();
             escape_into(text, &mut written).expect("a Vec takes every write");
             assert_eq!(
