@@ -112,7 +112,9 @@ impl Article {
 
     /// Site path of the article page: `articles/<slug>/`.
     pub fn path(&self) -> String {
-        format!("articles/{}/", self.slug)
+        // Joined rather than `format!`ed: every list, related link and mention group
+        // asks for it.
+        ["articles/", self.slug.as_str(), "/"].concat()
     }
 
     /// Takes out what only the article's own files, the entity pages and its search

@@ -267,8 +267,9 @@ fn render_job(
     archive: &Archive,
 ) -> Result<OutputFile, Report> {
     let base_path = archive.config.base_path();
-    let url = format!("{base_path}{}", job.site_path);
-    let parent_url = parent_path(job.section, &job.site_path).map(|p| format!("{base_path}{p}"));
+    // Joined rather than `format!`ed, as below: every page makes these.
+    let url = [base_path, job.site_path.as_str()].concat();
+    let parent_url = parent_path(job.section, &job.site_path).map(|p| [base_path, p].concat());
     let nav = nav_marked(nav, &url, job.section, parent_url.as_deref());
     let page = json!({
         "title": job.title,
@@ -402,7 +403,7 @@ fn job(
     context: serde_json::Value,
 ) -> PageJob {
     PageJob {
-        path: format!("{site_path}index.html"),
+        path: [site_path.as_str(), "index.html"].concat(),
         template,
         section,
         title,
@@ -663,8 +664,8 @@ fn article_page(
         .zip(&note_html)
         .map(|((note, claimant), body_html)| NoteView {
             number: note.number,
-            id: format!("note-{}", note.number),
-            anchor: format!("n{}", note.number),
+            id: ["note-", itoa::Buffer::new().format(note.number)].concat(),
+            anchor: ["n", itoa::Buffer::new().format(note.number)].concat(),
             kind: note.kind.as_str(),
             kind_label: note.kind.label(),
             quote: &text[note.range.clone()],
@@ -770,8 +771,8 @@ fn article_page(
             "language": meta.language.clone().unwrap_or_else(|| archive.config.language.clone()),
             "translated_from": meta.translated_from,
             "notes": notes,
-            "text_url": views.url(&format!("{path}text.txt")),
-            "annotations_url": views.url(&format!("{path}annotations.jsonld")),
+            "text_url": views.url(&[path.as_str(), "text.txt"].concat()),
+            "annotations_url": views.url(&[path.as_str(), "annotations.jsonld"].concat()),
         }
     });
     // Moved in rather than written into `json!`, which copies whatever it is given:
@@ -789,11 +790,11 @@ fn article_page(
     fields["see_also"] = see_also.into();
     let extra = vec![
         OutputFile {
-            path: format!("{path}text.txt"),
+            path: [path.as_str(), "text.txt"].concat(),
             contents: text.as_bytes().to_vec(),
         },
         OutputFile {
-            path: format!("{path}annotations.jsonld"),
+            path: [path.as_str(), "annotations.jsonld"].concat(),
             contents: export::annotation_collection(views, index, text),
         },
     ];
@@ -1013,7 +1014,8 @@ fn mention_groups(views: &Views<'_>, e: usize, articles: &[usize]) -> serde_json
                 .filter(|mention| mention.entity() == e)
                 .map(|mention| {
                     let (before, text, after) = sentence_context(&text, &mention.range);
-                    json!({ "before": before, "text": text, "after": after, "url": format!("{article_url}#{}", mention.anchor(&archive.registry)) })
+                    let url = [article_url.as_str(), "#", &mention.anchor(&archive.registry)].concat();
+                    json!({ "before": before, "text": text, "after": after, "url": url })
                 })
                 .collect();
             let mut group = json!({
