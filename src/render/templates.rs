@@ -120,10 +120,10 @@ fn register_functions(tera: &mut Tera, base_path: &str, assets: HashMap<String, 
             .get("path")
             .and_then(Value::as_str)
             .ok_or_else(|| tera::Error::msg("`url` needs a string argument `path`"))?;
-        Ok(Value::String(format!(
-            "{base}{}",
-            path.trim_start_matches('/')
-        )))
+        // Joined rather than `format!`ed: templates call it for most links.
+        Ok(Value::String(
+            [base.as_str(), path.trim_start_matches('/')].concat(),
+        ))
     });
     tera.register_function("asset", move |args: &HashMap<String, Value>| {
         let path = args
