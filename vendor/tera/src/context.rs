@@ -144,11 +144,13 @@ impl ValueRender for Value {
     fn render(&self, write: &mut impl Write) -> std::io::Result<()> {
         match *self {
             Value::String(ref s) => write.write_all(s.as_bytes()),
+            // Integers (counts, page numbers) are written with itoa, which gives
+            // `Display`'s digits without going through the formatting machinery.
             Value::Number(ref i) => {
                 if let Some(v) = i.as_i64() {
-                    write!(write, "{}", v)
+                    write.write_all(itoa::Buffer::new().format(v).as_bytes())
                 } else if let Some(v) = i.as_u64() {
-                    write!(write, "{}", v)
+                    write.write_all(itoa::Buffer::new().format(v).as_bytes())
                 } else if let Some(v) = i.as_f64() {
                     write!(write, "{}", v)
                 } else {
