@@ -63,18 +63,11 @@ const BYTE_SPACING: [Spacing; 256] = {
     table
 };
 
-/// `char::is_whitespace` of each byte below 128, looked up rather than compared: the
-/// word count below asks it of every byte of every line.
-static ASCII_SPACE: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b' ' as usize] = true;
-    let mut byte = b'\t' as usize;
-    while byte <= b'\r' as usize {
-        table[byte] = true;
-        byte += 1;
-    }
-    table
-};
+/// `char::is_whitespace` of an ASCII byte, as comparisons the compiler can make on
+/// many bytes at once (a table lookup per byte it cannot).
+fn is_ascii_space(byte: u8) -> bool {
+    byte == b' ' || (b'\t'..=b'\r').contains(&byte)
+}
 
 /// Whether `text` has more than `limit` whitespace-separated words. Stops counting
 /// there: the shape tests ask this of every line, and most lines are paragraphs.
@@ -84,21 +77,27 @@ pub(crate) fn has_more_words_than(text: &str, limit: usize) -> bool {
     }
     // On bytes for ASCII lines: the shape tests ask this of every line, and most
     // lines are read to the end. A word starts at a byte that is not a space after one
-    // that is (or at the start); the starts are counted without a branch per byte, and
-    // the count compared with the limit once every 64 bytes.
-    let mut words = 0;
-    let mut after_space = true;
-    for chunk in text.as_bytes().chunks(64) {
-        for &byte in chunk {
-            let space = ASCII_SPACE[usize::from(byte)];
-            words += usize::from(after_space && !space);
-            after_space = space;
-        }
+    // that is (or at the start). Each pair of neighbouring bytes is judged on its own,
+    // with no state carried from byte to byte, so that the compiler counts the starts
+    // many bytes at a time; the count is compared with the limit every 64 bytes.
+    let bytes = text.as_bytes();
+    let mut words = usize::from(bytes.first().is_some_and(|&b| !is_ascii_space(b)));
+    let mut start = 0;
+    while start + 1 < bytes.len() {
+        let end = (start + 64).min(bytes.len() - 1);
+        // At most 64 starts a step: counted in bytes, 16 to a vector register.
+        let starts = bytes[start..end]
+            .iter()
+            .zip(&bytes[start + 1..=end])
+            .map(|(&before, &byte)| u8::from(is_ascii_space(before) & !is_ascii_space(byte)))
+            .fold(0u8, u8::wrapping_add);
+        words += usize::from(starts);
         if words > limit {
             return true;
         }
+        start = end;
     }
-    false
+    words > limit
 }
 
 /// Removes a leading list bullet ("• ", "- ", "* ", "– ") and the space after it.
@@ -450,9 +449,25 @@ mod tests {
             "Ünïcode words here",
             "x y z w",
         ];
-        for line in lines {
+        // Longer lines, with words and runs of spaces across the 64-byte steps.
+        let mut long = Vec::new();
+        for length in [62, 63, 64, 65, 66, 127, 128, 129, 200] {
+            for (i, gap) in [" ", "  ", "\t \n", "\r"].iter().enumerate() {
+                let mut line = String::new();
+                let mut n = 0;
+                while line.len() < length {
+                    line.push_str(["ab", "c", "word", "x1"][n % 4]);
+                    line.push_str(if n % (i + 2) == 0 { gap } else { " " });
+                    n += 1;
+                }
+                line.truncate(length);
+                long.push(line.clone());
+                long.push(format!(" {line}"));
+            }
+        }
+        for line in lines.iter().copied().chain(long.iter().map(String::as_str)) {
             let words = line.split_whitespace().count();
-            for limit in 0..6 {
+            for limit in (0..6).chain([words.saturating_sub(1), words, words + 1]) {
                 assert_eq!(
                     has_more_words_than(line, limit),
                     words > limit,
