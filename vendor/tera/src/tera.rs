@@ -67,10 +67,10 @@ pub struct Tera {
     // The glob used in `Tera::new`, None if Tera was instantiated differently
     #[doc(hidden)]
     glob: Option<String>,
-    #[doc(hidden)]
-    pub templates: FxHashMap<String, Template>,
     // The four maps are looked up by name for every page, filter, test and function
     // call a template makes: hashed with FxHash rather than SipHash (PATCHES.md).
+    #[doc(hidden)]
+    pub templates: FxHashMap<String, Template>,
     #[doc(hidden)]
     pub filters: FxHashMap<String, Arc<dyn Filter>>,
     #[doc(hidden)]
